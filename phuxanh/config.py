@@ -1,0 +1,257 @@
+"""Typed configuration, loaded once and passed in (no globals).
+
+Precedence, lowest first: the defaults in the models below < ``config/default.yaml`` (or the
+file named by ``--config`` / ``PHUXANH_CONFIG``) < environment variables < command-line options.
+
+Environment overrides use ``PHUXANH_<SECTION>__<FIELD>`` (``PHUXANH_DASHBOARD__PORT=8060``);
+``PHUXANH_DATA_DIR`` sets where the embedded store and all state live. Secrets are read only
+from the environment and are refused in files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from phuxanh.errors import ConfigError
+from phuxanh.text import clean
+
+PACKAGE_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+ENV_PREFIX = "PHUXANH_"
+# Names that must never be written in a config file: they come from the environment only.
+SECRET_ENV = {
+    "secret_key": "PHUXANH_SECRET_KEY",
+    "author_hash_key": "PHUXANH_AUTHOR_HASH_KEY",
+    "elasticsearch_password": "PHUXANH_ELASTICSEARCH_PASSWORD",
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreConfig(_Section):
+    backend: Literal["sqlite", "elasticsearch"] = "sqlite"
+    # Relative paths are under data_dir.
+    sqlite_path: str = "phuxanh.db"
+    elasticsearch_url: str | None = None
+    elasticsearch_index: str = "phuxanh-items"
+
+
+class CrawlConfig(_Section):
+    user_agent: str = "phuxanh/0.1 (public-opinion monitoring; contact: set crawl.user_agent)"
+    obey_robots: bool = True
+    download_delay: float = Field(default=1.0, ge=0)
+    concurrent_requests_per_domain: int = Field(default=2, ge=1, le=16)
+    autothrottle: bool = True
+    timeout_seconds: float = Field(default=30, gt=0)
+    retry_times: int = Field(default=3, ge=0)
+    max_page_bytes: int = Field(default=8_000_000, gt=0)
+    # Feeds and pages older than this are not followed (days before today).
+    max_age_days: int = Field(default=120, ge=1)
+
+
+class ClassifyConfig(_Section):
+    model_dir: str | None = None  # None: the default model shipped in classify/artifacts/
+    batch_size: int = Field(default=64, ge=1)
+
+
+class DashboardConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8050, ge=1, le=65535)
+    weeks: int = Field(default=12, ge=1, le=260)
+    language: Literal["vi", "en"] = "vi"
+
+
+class Topic(_Section):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    version: int = 1
+    # Phrases that mean this topic, matched diacritic-insensitively on title and body.
+    terms: list[str] = Field(min_length=1)
+    # Phrases that, when present, do not count as a mention (e.g. another directive's number).
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("terms", "exclude")
+    @classmethod
+    def _clean_terms(cls, terms: list[str]) -> list[str]:
+        cleaned = [clean(term) for term in terms]
+        if any(not term for term in cleaned):
+            raise ValueError("empty term")
+        return cleaned
+
+
+class Source(_Section):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    name: str
+    type: Literal["news", "forum", "social", "video", "import"] = "news"
+    # An official or press channel: its positive items count toward "phủ xanh".
+    official: bool = False
+    province: str | None = None
+    domain: str | None = None
+    feeds: list[str] = Field(default_factory=list)
+    enabled: bool = True
+
+
+class Config(_Section):
+    data_dir: Path = Path("var")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    crawl: CrawlConfig = Field(default_factory=CrawlConfig)
+    classify: ClassifyConfig = Field(default_factory=ClassifyConfig)
+    dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    topics: list[Topic] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    # Where the topics and sources came from, for messages.
+    config_dir: Path = PACKAGE_CONFIG_DIR
+
+    @property
+    def sqlite_path(self) -> Path:
+        path = Path(self.store.sqlite_path)
+        return path if path.is_absolute() else self.data_dir / path
+
+    def source(self, key: str) -> Source:
+        for source in self.sources:
+            if source.key == key:
+                return source
+        raise ConfigError(f"{self.config_dir / 'sources.yaml'}: no source with key {key!r}")
+
+    @staticmethod
+    def secret(name: str) -> str | None:
+        """A secret, from the environment only (None when unset)."""
+        return os.environ.get(SECRET_ENV[name]) or None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+def _describe(errors: ValidationError, path: Path, prefix: str = "") -> str:
+    lines = []
+    for error in errors.errors():
+        field = ".".join(str(part) for part in (*([prefix] if prefix else []), *error["loc"]))
+        got = error.get("input")
+        got_text = "" if isinstance(got, dict | list) else f", got {got!r}"
+        lines.append(f"{path}: {field}: {error['msg']}{got_text}")
+    return "; ".join(lines)
+
+
+def _find_secrets(data: Mapping[str, Any], path: Path, trail: str = "") -> None:
+    for key, value in data.items():
+        here = f"{trail}.{key}" if trail else str(key)
+        if key in SECRET_ENV or str(key).endswith(("password", "token", "api_key")):
+            raise ConfigError(
+                f"{path}: {here}: secrets are read only from the environment "
+                f"({SECRET_ENV.get(key, 'an environment variable')}), not from config files"
+            )
+        if isinstance(value, Mapping):
+            _find_secrets(value, path, here)
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """``PHUXANH_SECTION__FIELD=value`` -> {"section": {"field": value}} (YAML-typed values)."""
+    overrides: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name in SECRET_ENV.values():
+            continue
+        rest = name[len(ENV_PREFIX):]
+        if rest in {"CONFIG", "CONFIG_DIR"}:
+            continue
+        parts = [part.lower() for part in rest.split("__")]
+        try:
+            parsed = yaml.safe_load(value) if value else value
+        except yaml.YAMLError:
+            parsed = value
+        target = overrides
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = parsed
+    return overrides
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _load_list(path: Path, key: str, model: type[BaseModel]) -> list[Any]:
+    data = _read_yaml(path)
+    entries = data.get(key)
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: expected a list under '{key}:'")
+    loaded, seen = [], set()
+    for index, entry in enumerate(entries):
+        try:
+            obj = model.model_validate(entry)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, path, f"{key}[{index}]")) from None
+        if obj.key in seen:  # type: ignore[attr-defined]
+            raise ConfigError(f"{path}: {key}[{index}].key: duplicate key {obj.key!r}")  # type: ignore[attr-defined]
+        seen.add(obj.key)  # type: ignore[attr-defined]
+        loaded.append(obj)
+    return loaded
+
+
+def load_config(
+    config_path: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Load ``default.yaml`` (or ``config_path``) with its ``topics.yaml`` and ``sources.yaml``
+    beside it, apply environment and explicit overrides, and validate.
+
+    ``config_path`` may be a directory holding ``default.yaml`` or a YAML file. Raises
+    ConfigError naming the file, the field and what was expected.
+    """
+    env = os.environ if env is None else env
+    chosen = config_path or env.get("PHUXANH_CONFIG") or env.get("PHUXANH_CONFIG_DIR")
+    path = Path(chosen) if chosen else PACKAGE_CONFIG_DIR / "default.yaml"
+    if path.is_dir():
+        path = path / "default.yaml"
+    data = _read_yaml(path)
+    _find_secrets(data, path)
+    config_dir = path.parent
+    topics_file = config_dir / str(data.pop("topics_file", "topics.yaml"))
+    sources_file = config_dir / str(data.pop("sources_file", "sources.yaml"))
+
+    merged = _merge(data, _env_overrides(env))
+    if env.get("PHUXANH_DATA_DIR"):
+        merged["data_dir"] = env["PHUXANH_DATA_DIR"]
+    merged = _merge(merged, overrides or {})
+    try:
+        config = Config.model_validate({**merged, "config_dir": config_dir})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path)) from None
+
+    config.topics = _load_list(topics_file, "topics", Topic)
+    config.sources = _load_list(sources_file, "sources", Source)
+    if not config.topics:
+        raise ConfigError(f"{topics_file}: topics: at least one topic is needed")
+    config.data_dir = config.data_dir.expanduser().resolve()
+    return config

@@ -1,0 +1,192 @@
+"""The store protocol: what every backend (embedded SQLite, Elasticsearch) answers the same way.
+
+Semantics every backend keeps (the contract tests in tests/store/ hold them to it):
+- ``upsert`` is idempotent by ``Item.id``. Content and source fields are replaced; model labels
+  and the cluster are replaced only when the incoming item carries them, and cleared when the
+  content changed underneath them (so a changed article is classified again); a review is
+  never overwritten by an upsert unless the stored item is still unreviewed.
+- Days and ISO weeks (Monday to Sunday) are computed in Asia/Ho_Chi_Minh.
+- The label a chart counts is the *effective* sentiment: the reviewer's when there is one,
+  the model's otherwise.
+- ``set_review`` succeeds only against the version the reviewer read; otherwise it raises
+  :class:`phuxanh.errors.ReviewConflict` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
+
+from phuxanh.schema import Item, Misinformation, Review, Sentiment
+
+Interval = Literal["day", "week"]
+Dimension = Literal[
+    "sentiment", "source_type", "official", "outlet", "source", "topic", "province",
+    "misinformation", "is_original",
+]
+DIMENSIONS: tuple[Dimension, ...] = (
+    "sentiment", "source_type", "official", "outlet", "source", "topic", "province",
+    "misinformation", "is_original",
+)
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Narrows any read. ``None`` means "do not filter on this"."""
+
+    topics: Sequence[str] | None = None
+    sources: Sequence[str] | None = None
+    source_types: Sequence[str] | None = None
+    provinces: Sequence[str] | None = None
+    official: bool | None = None
+    sentiments: Sequence[str] | None = None  # effective sentiment; "" = not yet classified
+    misinformation: str | None = None  # "likely" / "unlikely"
+    review_statuses: Sequence[str] | None = None
+    originals_only: bool = False  # one item per near-duplicate cluster
+    date_from: date | None = None  # inclusive, Vietnam local day
+    date_to: date | None = None  # inclusive, Vietnam local day
+    # Items dated only by our crawl time are left out of trends unless asked for.
+    include_undated: bool = False
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated
+
+    def __add__(self, other: UpsertResult) -> UpsertResult:
+        return UpsertResult(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    """One bucket: the period's first day (the Monday for weeks), the dimension values, a count."""
+
+    period: date
+    key: dict[str, Any]
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    item: Item
+    score: float  # higher is better; 0.0 when sorted by date only
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]
+    total: int  # all matches, not just this page
+
+
+@dataclass(frozen=True)
+class LabelUpdate:
+    """New model labels for one stored item (from ``phuxanh classify``)."""
+
+    item_id: str
+    sentiment: Sentiment
+    misinformation: Misinformation | None = None
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    item: Item
+    version: int  # pass back to ``set_review`` as ``expected_version``
+    priority: float
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str  # "review", "export", "login", "ingest", ...
+    target: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    total: int
+    classified: int
+    reviewed: int
+    undated: int
+    # (ISO week "2026-W12", effective sentiment or "", official) -> count, dated items only
+    weekly: dict[tuple[str, str, bool], int]
+
+
+class Store(Protocol):
+    """The one interface every stage writes and reads through."""
+
+    def upsert(self, items: Iterable[Item]) -> UpsertResult: ...
+
+    def get(self, item_id: str) -> Item | None: ...
+
+    def get_version(self, item_id: str) -> int:
+        """The review version of an item (raises ItemNotFound)."""
+        ...
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
+
+    def count(self, filters: ItemFilter | None = None) -> int: ...
+
+    def iter_items(
+        self, filters: ItemFilter | None = None, batch_size: int = 500
+    ) -> Iterator[Item]: ...
+
+    def iter_unclassified(
+        self, model: str | None = None, batch_size: int = 500
+    ) -> Iterator[Item]:
+        """Items with no sentiment, or (when ``model`` is given) labelled by another model."""
+        ...
+
+    def set_labels(self, updates: Iterable[LabelUpdate]) -> int: ...
+
+    def search(
+        self,
+        query: str,
+        filters: ItemFilter | None = None,
+        sort: Literal["relevance", "newest"] = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchPage: ...
+
+    def aggregate(
+        self,
+        interval: Interval,
+        by: Sequence[Dimension] = (),
+        filters: ItemFilter | None = None,
+    ) -> list[AggregateRow]: ...
+
+    def review_queue(
+        self,
+        filters: ItemFilter | None = None,
+        order: Literal["priority", "newest"] = "priority",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[QueueEntry]: ...
+
+    def set_review(
+        self, item_id: str, review: Review, expected_version: int, actor: str
+    ) -> int:
+        """Record a review; returns the new version. Raises ReviewConflict or ItemNotFound."""
+        ...
+
+    def audit(self, actor: str, action: str, target: str, details: dict[str, Any] | None = None
+              ) -> None: ...
+
+    def audit_log(self, limit: int = 100, action: str | None = None) -> list[AuditEntry]: ...
+
+    def stats(self) -> StoreStats: ...
+
+    def close(self) -> None: ...
