@@ -1,0 +1,476 @@
+"""The embedded store: one SQLite file with FTS5, WAL and a daily rollup.
+
+One writer at a time (SQLite's own lock, taken up front with BEGIN IMMEDIATE so two writers
+queue instead of failing half-way); any number of readers. Every write of an item rewrites its
+filter columns, its full-text row and its rollup counts in the same transaction, so a crash
+never leaves the charts disagreeing with the items.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from phuxanh.errors import ItemNotFound, ReviewConflict, StoreError
+from phuxanh.schema import VN_TZ, Item, Review
+from phuxanh.store.base import (
+    AggregateRow,
+    AuditEntry,
+    Dimension,
+    Interval,
+    ItemFilter,
+    LabelUpdate,
+    QueueEntry,
+    SearchHit,
+    SearchPage,
+    StoreStats,
+    UpsertResult,
+)
+from phuxanh.store.merge import apply_review, merge_upsert
+from phuxanh.store.sqlite_sql import (
+    ROLLUP_COLUMNS,
+    dumps,
+    fts_query,
+    fts_values,
+    item_columns,
+    items_where,
+    rollup_keys,
+    rollup_where,
+)
+
+# Columns item_columns() fills, in a fixed order for INSERT and UPDATE.
+_ITEM_COLUMNS = (
+    "id", "source", "source_type", "outlet", "official", "province", "published_ts", "vn_day",
+    "dated", "fetched_ts", "content_hash", "cluster_id", "is_original", "sentiment",
+    "sentiment_score", "misinfo", "misinfo_score", "model", "effective_sentiment", "priority",
+    "review_status", "doc",
+)
+_ROLLUP_KEY_COLUMNS = (
+    "day", "week", "source", "source_type", "outlet", "official", "province", "topic",
+    "topic_rank", "sentiment", "misinfo", "is_original", "dated",
+)
+_BATCH = 500
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("phuxanh.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _now() -> datetime:
+    return datetime.now(VN_TZ)
+
+
+class SQLiteStore:
+    """The default store. ``path`` is created (with its folder) and migrated on open."""
+
+    def __init__(self, path: Path | str, *, busy_timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        self._busy_timeout_s = busy_timeout_s
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the store's folder ({exc})") from None
+        self._migrate()
+
+    # -- connections and transactions -------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, timeout=self._busy_timeout_s, isolation_level=None,
+                    check_same_thread=False,
+                )
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot start a write ({exc})") from None
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: write failed ({exc})") from None
+
+    def _migrate(self) -> None:
+        conn = self._conn()
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            for version, script in _migrations():
+                if version > current:
+                    conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                    )
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot migrate the store ({exc})") from None
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def _rollup(self, conn: sqlite3.Connection, item: Item, delta: int) -> None:
+        placeholders = ",".join("?" * (len(_ROLLUP_KEY_COLUMNS) + 1))
+        conn.executemany(
+            f"INSERT INTO daily_rollup ({','.join(_ROLLUP_KEY_COLUMNS)}, n) "
+            f"VALUES ({placeholders}) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+            [(*key, delta) for key in rollup_keys(item)],
+        )
+
+    def _insert(self, conn: sqlite3.Connection, item: Item, version: int = 0) -> None:
+        values = item_columns(item)
+        cursor = conn.execute(
+            f"INSERT INTO items ({','.join(_ITEM_COLUMNS)}, review_version, updated_ts) "
+            f"VALUES ({','.join('?' * len(_ITEM_COLUMNS))}, ?, ?)",
+            (*(values[c] for c in _ITEM_COLUMNS), version, int(_now().timestamp())),
+        )
+        rowid = cursor.lastrowid
+        conn.execute(
+            "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (rowid, *fts_values(item)),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_topics (topic, item_rowid) VALUES (?, ?)",
+            [(topic, rowid) for topic in item.topics],
+        )
+        self._rollup(conn, item, +1)
+
+    def _replace(
+        self, conn: sqlite3.Connection, rowid: int, old: Item, new: Item, version: int
+    ) -> None:
+        values = item_columns(new)
+        assignments = ",".join(f"{c} = ?" for c in _ITEM_COLUMNS)
+        conn.execute(
+            f"UPDATE items SET {assignments}, review_version = ?, updated_ts = ? WHERE rowid = ?",
+            (*(values[c] for c in _ITEM_COLUMNS), version, int(_now().timestamp()), rowid),
+        )
+        if fts_values(old) != fts_values(new):
+            conn.execute(
+                "INSERT INTO items_fts (items_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                (rowid, *fts_values(old)),
+            )
+            conn.execute(
+                "INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)",
+                (rowid, *fts_values(new)),
+            )
+        if old.topics != new.topics:
+            conn.execute("DELETE FROM item_topics WHERE item_rowid = ?", (rowid,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO item_topics (topic, item_rowid) VALUES (?, ?)",
+                [(topic, rowid) for topic in new.topics],
+            )
+        if rollup_keys(old) != rollup_keys(new):
+            self._rollup(conn, old, -1)
+            self._rollup(conn, new, +1)
+
+    def _stored(
+        self, conn: sqlite3.Connection, ids: Sequence[str]
+    ) -> dict[str, tuple[int, int, Item]]:
+        """id -> (rowid, review_version, Item) for those of ``ids`` that exist."""
+        found: dict[str, tuple[int, int, Item]] = {}
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            rows = conn.execute(
+                f"SELECT rowid, id, review_version, doc FROM items "
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[row["id"]] = (
+                    row["rowid"], row["review_version"], Item.model_validate_json(row["doc"])
+                )
+        return found
+
+    def upsert(self, items: Iterable[Item]) -> UpsertResult:
+        batch = list({item.id: item for item in items}.values())  # last one wins within a call
+        inserted = updated = unchanged = 0
+        with self._write() as conn:
+            stored = self._stored(conn, [item.id for item in batch])
+            for item in batch:
+                if item.id not in stored:
+                    self._insert(conn, item)
+                    inserted += 1
+                    continue
+                rowid, version, old = stored[item.id]
+                new = merge_upsert(old, item)
+                if new.model_dump_json() == old.model_dump_json():
+                    unchanged += 1
+                    continue
+                if new.review != old.review:
+                    version += 1
+                self._replace(conn, rowid, old, new, version)
+                updated += 1
+        return UpsertResult(inserted, updated, unchanged)
+
+    def set_labels(self, updates: Iterable[LabelUpdate]) -> int:
+        updates = list(updates)
+        changed = 0
+        with self._write() as conn:
+            stored = self._stored(conn, [u.item_id for u in updates])
+            for update in updates:
+                if update.item_id not in stored:
+                    continue  # deleted since it was read (retention): nothing to label
+                rowid, version, old = stored[update.item_id]
+                new = old.model_copy(
+                    update={"sentiment": update.sentiment, "misinformation": update.misinformation}
+                )
+                self._replace(conn, rowid, old, new, version)
+                stored[update.item_id] = (rowid, version, new)
+                changed += 1
+        return changed
+
+    def set_review(self, item_id: str, review: Review, expected_version: int, actor: str) -> int:
+        with self._write() as conn:
+            stored = self._stored(conn, [item_id])
+            if item_id not in stored:
+                raise ItemNotFound(f"no item {item_id}")
+            rowid, version, old = stored[item_id]
+            if version != expected_version:
+                raise ReviewConflict(item_id, expected_version, version)
+            review = review.model_copy(
+                update={"reviewer": actor, "reviewed_at": review.reviewed_at or _now()}
+            )
+            self._replace(conn, rowid, old, apply_review(old, review), version + 1)
+            self._audit(conn, actor, "review", item_id, {
+                "status": review.status, "sentiment": review.sentiment,
+                "misinformation": review.misinformation, "narrative_id": review.narrative_id,
+                "response_url": review.response_url, "version": version + 1,
+            })
+        return version + 1
+
+    def _audit(
+        self, conn: sqlite3.Connection, actor: str, action: str, target: str,
+        details: dict[str, Any] | None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+            (_now().isoformat(), actor, action, target, dumps(details or {})),
+        )
+
+    def audit(
+        self, actor: str, action: str, target: str, details: dict[str, Any] | None = None
+    ) -> None:
+        with self._write() as conn:
+            self._audit(conn, actor, action, target, details)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def get(self, item_id: str) -> Item | None:
+        row = self._conn().execute("SELECT doc FROM items WHERE id = ?", (item_id,)).fetchone()
+        return Item.model_validate_json(row["doc"]) if row else None
+
+    def get_version(self, item_id: str) -> int:
+        row = self._conn().execute(
+            "SELECT review_version FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise ItemNotFound(f"no item {item_id}")
+        return int(row[0])
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        conn = self._conn()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            found.update(
+                row[0] for row in conn.execute(
+                    f"SELECT id FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                )
+            )
+        return found
+
+    def count(self, filters: ItemFilter | None = None) -> int:
+        where, params = items_where(filters)
+        return int(self._conn().execute(f"SELECT count(*) FROM items WHERE {where}", params)
+                   .fetchone()[0])
+
+    def _iter(self, where: str, params: list[Any], batch_size: int) -> Iterator[Item]:
+        last = 0
+        conn = self._conn()
+        while True:
+            rows = conn.execute(
+                f"SELECT rowid, doc FROM items WHERE rowid > ? AND ({where}) "
+                f"ORDER BY rowid LIMIT ?",
+                (last, *params, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1]["rowid"]
+            for row in rows:
+                yield Item.model_validate_json(row["doc"])
+
+    def iter_items(
+        self, filters: ItemFilter | None = None, batch_size: int = 500
+    ) -> Iterator[Item]:
+        where, params = items_where(filters or ItemFilter(include_undated=True))
+        return self._iter(where, params, batch_size)
+
+    def iter_unclassified(self, model: str | None = None, batch_size: int = 500
+                          ) -> Iterator[Item]:
+        if model is None:
+            return self._iter("model IS NULL", [], batch_size)
+        return self._iter("model IS NULL OR model != ?", [model], batch_size)
+
+    def search(
+        self,
+        query: str,
+        filters: ItemFilter | None = None,
+        sort: Literal["relevance", "newest"] = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchPage:
+        where, params = items_where(filters or ItemFilter(include_undated=True))
+        conn = self._conn()
+        match = fts_query(query)
+        if match is None:
+            total = conn.execute(f"SELECT count(*) FROM items WHERE {where}", params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT doc, 0.0 AS score FROM items WHERE {where} "
+                f"ORDER BY published_ts DESC, id LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            ).fetchall()
+        else:
+            base = (
+                "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
+                f"WHERE items_fts MATCH ? AND {where}"
+            )
+            total = conn.execute(f"SELECT count(*) {base}", (match, *params)).fetchone()[0]
+            # bm25 weights: a match in the title counts three times one in the body.
+            order = (
+                "score DESC, items.published_ts DESC" if sort == "relevance"
+                else "items.published_ts DESC, score DESC"
+            )
+            rows = conn.execute(
+                f"SELECT items.doc, -bm25(items_fts, 3.0, 1.0) AS score {base} "
+                f"ORDER BY {order}, items.id LIMIT ? OFFSET ?",
+                (match, *params, limit, offset),
+            ).fetchall()
+        return SearchPage(
+            hits=[SearchHit(Item.model_validate_json(r["doc"]), float(r["score"])) for r in rows],
+            total=int(total),
+        )
+
+    def aggregate(
+        self,
+        interval: Interval,
+        by: Sequence[Dimension] = (),
+        filters: ItemFilter | None = None,
+    ) -> list[AggregateRow]:
+        if interval not in ("day", "week"):
+            raise ValueError(f"interval must be 'day' or 'week', not {interval!r}")
+        unknown = [d for d in by if d not in ROLLUP_COLUMNS]
+        if unknown:
+            raise ValueError(f"cannot aggregate by {unknown}; choose from {list(ROLLUP_COLUMNS)}")
+        period = "day" if interval == "day" else "week"
+        columns = [ROLLUP_COLUMNS[d] for d in by]
+        where, params = rollup_where(filters, by)
+        select = ", ".join([period, *columns])
+        rows = self._conn().execute(
+            f"SELECT {select}, SUM(n) AS n FROM daily_rollup WHERE {where} "
+            f"GROUP BY {select} HAVING SUM(n) > 0 ORDER BY {select}",
+            params,
+        ).fetchall()
+        result = []
+        for row in rows:
+            key: dict[str, Any] = {}
+            for dim, column in zip(by, columns, strict=True):
+                value = row[column]
+                key[dim] = bool(value) if dim in ("official", "is_original") else value
+            result.append(AggregateRow(date.fromisoformat(row[period]), key, int(row["n"])))
+        return result
+
+    def review_queue(
+        self,
+        filters: ItemFilter | None = None,
+        order: Literal["priority", "newest"] = "priority",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[QueueEntry]:
+        chosen = filters or ItemFilter(include_undated=True, review_statuses=["unreviewed"])
+        where, params = items_where(chosen)
+        order_by = (
+            "priority DESC, published_ts DESC" if order == "priority"
+            else "published_ts DESC, priority DESC"
+        )
+        rows = self._conn().execute(
+            f"SELECT doc, review_version, priority FROM items WHERE priority > 0 AND {where} "
+            f"ORDER BY {order_by}, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [
+            QueueEntry(Item.model_validate_json(r["doc"]), r["review_version"], r["priority"])
+            for r in rows
+        ]
+
+    def audit_log(self, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
+        sql = "SELECT at, actor, action, target, details FROM audit_log"
+        params: list[Any] = []
+        if action is not None:
+            sql += " WHERE action = ?"
+            params.append(action)
+        rows = self._conn().execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        return [
+            AuditEntry(datetime.fromisoformat(r["at"]), r["actor"], r["action"], r["target"],
+                       json.loads(r["details"]))
+            for r in rows
+        ]
+
+    def stats(self) -> StoreStats:
+        conn = self._conn()
+        total, classified, reviewed, undated = conn.execute(
+            "SELECT count(*), count(sentiment), "
+            "sum(review_status != 'unreviewed'), sum(dated = 0) FROM items"
+        ).fetchone()
+        weekly: dict[tuple[str, str, bool], int] = {}
+        for row in self.aggregate("week", ("sentiment", "official")):
+            year, week, _ = row.period.isocalendar()
+            key = (f"{year}-W{week:02d}", row.key["sentiment"], row.key["official"])
+            weekly[key] = weekly.get(key, 0) + row.count
+        return StoreStats(int(total), int(classified), int(reviewed or 0), int(undated or 0),
+                          weekly)

@@ -1,0 +1,217 @@
+"""SQL fragments for the embedded store: filters, full-text queries and row values.
+
+Kept apart from the connection handling so each piece can be read (and tested) on its own.
+Column names only ever come from the fixed tables below; values are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from phuxanh.schema import VN_TZ, Item
+from phuxanh.store.base import Dimension, ItemFilter
+from phuxanh.store.merge import effective_sentiment, review_priority
+from phuxanh.text import fold
+
+# Dimension name -> rollup column.
+ROLLUP_COLUMNS: dict[Dimension, str] = {
+    "sentiment": "sentiment",
+    "source_type": "source_type",
+    "official": "official",
+    "outlet": "outlet",
+    "source": "source",
+    "topic": "topic",
+    "province": "province",
+    "misinformation": "misinfo",
+    "is_original": "is_original",
+}
+
+
+def _in(column: str, values: Sequence[Any], params: list[Any]) -> str:
+    params.extend(values)
+    return f"{column} IN ({','.join('?' * len(values))})" if values else "0"
+
+
+def items_where(filters: ItemFilter | None, prefix: str = "items.") -> tuple[str, list[Any]]:
+    """WHERE clause (without the keyword) over the items table for ``filters``."""
+    f = filters or ItemFilter()
+    clauses: list[str] = []
+    params: list[Any] = []
+    p = prefix
+    if f.topics is not None:
+        params_topics: list[Any] = []
+        inner = _in("topic", list(f.topics), params_topics)
+        clauses.append(f"{p}rowid IN (SELECT item_rowid FROM item_topics WHERE {inner})")
+        params.extend(params_topics)
+    for values, column in (
+        (f.sources, "source"),
+        (f.source_types, "source_type"),
+        (f.provinces, "province"),
+        (f.sentiments, "effective_sentiment"),
+        (f.review_statuses, "review_status"),
+    ):
+        if values is not None:
+            clauses.append(_in(p + column, list(values), params))
+    if f.official is not None:
+        clauses.append(f"{p}official = ?")
+        params.append(int(f.official))
+    if f.misinformation is not None:
+        clauses.append(f"{p}misinfo = ?")
+        params.append(f.misinformation)
+    if f.originals_only:
+        clauses.append(f"{p}is_original = 1")
+    if f.date_from is not None:
+        clauses.append(f"{p}vn_day >= ?")
+        params.append(f.date_from.isoformat())
+    if f.date_to is not None:
+        clauses.append(f"{p}vn_day <= ?")
+        params.append(f.date_to.isoformat())
+    if not f.include_undated:
+        clauses.append(f"{p}dated = 1")
+    return (" AND ".join(clauses) or "1"), params
+
+
+def rollup_where(filters: ItemFilter | None, by: Sequence[Dimension]) -> tuple[str, list[Any]]:
+    """WHERE clause over daily_rollup. Review-status filters cannot be answered from the rollup
+    (it does not keep the status), so they are refused rather than silently ignored."""
+    f = filters or ItemFilter()
+    if f.review_statuses is not None:
+        raise ValueError("aggregate() does not filter on review status")
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.topics is not None:
+        clauses.append(_in("topic", list(f.topics), params))
+    elif "topic" not in by:
+        clauses.append("topic_rank = 0")  # count each item once
+    for values, column in (
+        (f.sources, "source"),
+        (f.source_types, "source_type"),
+        (f.provinces, "province"),
+        (f.sentiments, "sentiment"),
+    ):
+        if values is not None:
+            clauses.append(_in(column, list(values), params))
+    if f.official is not None:
+        clauses.append("official = ?")
+        params.append(int(f.official))
+    if f.misinformation is not None:
+        clauses.append("misinfo = ?")
+        params.append(f.misinformation)
+    if f.originals_only:
+        clauses.append("is_original = 1")
+    if f.date_from is not None:
+        clauses.append("day >= ?")
+        params.append(f.date_from.isoformat())
+    if f.date_to is not None:
+        clauses.append("day <= ?")
+        params.append(f.date_to.isoformat())
+    if not f.include_undated:
+        clauses.append("dated = 1")
+    return (" AND ".join(clauses) or "1"), params
+
+
+_PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
+_WORD_RE = re.compile(r"\w+")
+
+
+def fts_query(query: str) -> str | None:
+    """Turn what a user typed into a safe FTS5 query on folded text.
+
+    Words are ANDed, "quoted words" are phrases, a leading ``-`` excludes a word or phrase, and
+    ``OR`` between two terms makes either enough. Everything is folded the way the index is, so
+    "chi thi 57 an ninh mang" finds "Chỉ thị 57 an ninh mạng" and "da nang" finds "Đà Nẵng".
+    Returns None when nothing searchable is left.
+    """
+    positive: list[str] = []
+    negative: list[str] = []
+    pending_or = False
+    for match in _PHRASE_RE.finditer(query):
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        if match.group(2) == "OR" and positive:
+            pending_or = True
+            continue
+        exclude = match.group(1) is None and raw.startswith("-")
+        words = _WORD_RE.findall(fold(raw.lstrip("-") if exclude else raw))
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"'
+        if exclude:
+            negative.append(term)
+        elif pending_or:
+            positive[-1] = f"({positive[-1]} OR {term})"
+            pending_or = False
+        else:
+            positive.append(term)
+    if not positive:
+        return None
+    expression = " AND ".join(positive)
+    for term in negative:
+        expression += f" NOT {term}"
+    return expression
+
+
+def vn_day(item: Item) -> date:
+    return item.published_at.astimezone(VN_TZ).date()
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def item_columns(item: Item) -> dict[str, Any]:
+    """The items-table column values for ``item`` (everything but rowid and review_version)."""
+    return {
+        "id": item.id,
+        "source": item.source,
+        "source_type": item.source_type,
+        "outlet": item.outlet,
+        "official": int(item.official),
+        "province": item.province or "",
+        "published_ts": int(item.published_at.timestamp()),
+        "vn_day": vn_day(item).isoformat(),
+        "dated": int(item.is_dated),
+        "fetched_ts": int(item.fetched_at.timestamp()),
+        "content_hash": item.content_hash,
+        "cluster_id": item.cluster_id,
+        "is_original": int(item.is_original),
+        "sentiment": item.sentiment.label if item.sentiment else None,
+        "sentiment_score": item.sentiment.score if item.sentiment else None,
+        "misinfo": item.misinformation.label if item.misinformation else None,
+        "misinfo_score": item.misinformation.score if item.misinformation else None,
+        "model": item.sentiment.model if item.sentiment else None,
+        "effective_sentiment": effective_sentiment(item),
+        "priority": review_priority(item),
+        "review_status": item.review.status,
+        "doc": item.model_dump_json(),
+    }
+
+
+def rollup_keys(item: Item) -> list[tuple[Any, ...]]:
+    """The daily_rollup keys an item counts under (one per topic, or one with topic '')."""
+    day = vn_day(item)
+    common = (
+        item.source, item.source_type, item.outlet, int(item.official), item.province or "",
+    )
+    tail = (
+        effective_sentiment(item),
+        item.misinformation.label if item.misinformation else "",
+        int(item.is_original),
+        int(item.is_dated),
+    )
+    topics = item.topics or [""]
+    return [
+        (day.isoformat(), week_start(day).isoformat(), *common, topic, rank, *tail)
+        for rank, topic in enumerate(dict.fromkeys(topics))
+    ]
+
+
+def fts_values(item: Item) -> tuple[str, str]:
+    return fold(item.title), fold(item.text)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
