@@ -139,7 +139,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        problem = getattr(exc, "problem", exc)
+        raise ConfigError(f"{path}:{where} not valid YAML ({problem})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -147,14 +148,34 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _describe(errors: ValidationError, path: Path, prefix: str = "") -> str:
+def _describe(
+    errors: ValidationError,
+    path: Path,
+    prefix: str = "",
+    env_fields: Mapping[str, str] | None = None,
+) -> str:
+    """One line per problem: where it came from (file or variable), the field, what was wrong."""
     lines = []
     for error in errors.errors():
         field = ".".join(str(part) for part in (*([prefix] if prefix else []), *error["loc"]))
         got = error.get("input")
         got_text = "" if isinstance(got, dict | list) else f", got {got!r}"
-        lines.append(f"{path}: {field}: {error['msg']}{got_text}")
+        env_name = (env_fields or {}).get(field)
+        origin = f"environment {env_name}" if env_name else str(path)
+        lines.append(f"{origin}: {field}: {error['msg']}{got_text}")
     return "; ".join(lines)
+
+
+def _env_fields(env: Mapping[str, str]) -> dict[str, str]:
+    """Dotted field path -> the environment variable that set it."""
+    fields = {
+        ".".join(part.lower() for part in name[len(ENV_PREFIX):].split("__")): name
+        for name in env
+        if name.startswith(ENV_PREFIX)
+    }
+    if "PHUXANH_DATA_DIR" in env:
+        fields["data_dir"] = "PHUXANH_DATA_DIR"
+    return fields
 
 
 def _find_secrets(data: Mapping[str, Any], path: Path, trail: str = "") -> None:
@@ -247,7 +268,7 @@ def load_config(
     try:
         config = Config.model_validate({**merged, "config_dir": config_dir})
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, path)) from None
+        raise ConfigError(_describe(exc, path, env_fields=_env_fields(env))) from None
 
     config.topics = _load_list(topics_file, "topics", Topic)
     config.sources = _load_list(sources_file, "sources", Source)

@@ -1,4 +1,4 @@
-"""Typed errors. Domain code raises these; only ``phuxanh.cli`` turns them into one-line messages."""
+"""Typed errors. Domain code raises these; ``phuxanh.cli`` turns them into one-line messages."""
 
 from __future__ import annotations
 

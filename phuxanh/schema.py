@@ -39,6 +39,7 @@ class DateSource(StrEnum):
     FEED = "feed"  # RSS/Atom pubDate, sitemap news:publication_date
     PLATFORM = "platform"  # an API's own timestamp
     URL = "url"  # a date encoded in the URL (/2026/03/10/, 20260310...)
+    IMPORT = "import"  # given by a file another tool exported (phuxanh ingest/import)
     CRAWL_TIME = "crawl_time"  # nothing better: the time we fetched it (kept out of trends)
 
 

@@ -22,7 +22,8 @@ def merge_upsert(stored: Item, incoming: Item) -> Item:
     """
     content_changed = stored.content_hash != incoming.content_hash
     update: dict[str, object] = {"fetched_at": min(stored.fetched_at, incoming.fetched_at)}
-    if incoming.date_source == DateSource.CRAWL_TIME and stored.date_source != DateSource.CRAWL_TIME:
+    crawl_time = DateSource.CRAWL_TIME
+    if incoming.date_source == crawl_time and stored.date_source != crawl_time:
         update["published_at"] = stored.published_at
         update["date_source"] = stored.date_source
     if incoming.sentiment is None:

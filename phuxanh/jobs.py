@@ -1,0 +1,150 @@
+"""Work that spans stages: what the CLI commands and the demo run.
+
+The stages (crawlers, classify, dashboard) never import each other; this module wires them
+together, importing each lazily so a command pays only for the stage it uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from phuxanh.config import Config, Source
+from phuxanh.schema import VN_TZ
+from phuxanh.store import open_store
+
+if TYPE_CHECKING:
+    from phuxanh.store.base import UpsertResult
+
+
+def crawl(config: Config, source_keys: Sequence[str] | None = None) -> Any:
+    """Run the crawlers once. Scrapy's reactor runs once per process: call this once."""
+    from crawlers.run import crawl as run_crawl
+
+    if source_keys:
+        for key in source_keys:
+            config.source(key)  # raises ConfigError naming sources.yaml for an unknown key
+    return run_crawl(config, source_keys)
+
+
+def describe_crawl(report: Any) -> str:
+    """One readable paragraph from a crawl report dataclass."""
+    data = dataclasses.asdict(report) if dataclasses.is_dataclass(report) else dict(report)
+    errors = data.pop("errors", []) or []
+    lines = [", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in data.items())]
+    lines += [f"  error: {url}: {reason}" for url, reason in errors[:20]]
+    if len(errors) > 20:
+        lines.append(f"  ... and {len(errors) - 20} more errors")
+    return "\n".join(lines)
+
+
+def _classifier(config: Config, model_dir: Path | None) -> Any:
+    from classify.base import load_classifier
+
+    chosen = model_dir or (Path(config.classify.model_dir) if config.classify.model_dir else None)
+    return load_classifier(chosen)
+
+
+def classify_file(config: Config, input_path: Path, output_path: Path,
+                  model_dir: Path | None = None) -> int:
+    from classify.stage import classify_jsonl
+
+    return int(classify_jsonl(input_path, output_path, _classifier(config, model_dir),
+                              config.classify.batch_size))
+
+
+def classify_store(config: Config, reclassify: bool = False,
+                   model_dir: Path | None = None) -> dict[str, int]:
+    from classify.stage import classify_store as run
+
+    store = open_store(config)
+    try:
+        return dict(run(store, _classifier(config, model_dir), reclassify=reclassify,
+                        batch_size=config.classify.batch_size))
+    finally:
+        store.close()
+
+
+def ingest(config: Config, path: Path) -> UpsertResult:
+    from phuxanh.ingest import read_items
+
+    items = read_items(path, config)  # validates the whole file before any write
+    store = open_store(config)
+    try:
+        result = store.upsert(items)
+        store.audit("cli", "ingest", str(path), dataclasses.asdict(result))
+        return result
+    finally:
+        store.close()
+
+
+def stats(config: Config) -> dict[str, Any]:
+    store = open_store(config)
+    try:
+        summary = store.stats()
+    finally:
+        store.close()
+    return {
+        "total": summary.total,
+        "classified": summary.classified,
+        "reviewed": summary.reviewed,
+        "undated": summary.undated,
+        "weekly": [
+            {"week": week, "sentiment": sentiment, "official": official, "count": count}
+            for (week, sentiment, official), count in sorted(summary.weekly.items())
+        ],
+    }
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
+    from dashboard.app import run
+
+    dashboard = config.dashboard.model_copy(
+        update={"host": host or config.dashboard.host, "port": port or config.dashboard.port}
+    )
+    config = config.model_copy(update={"dashboard": dashboard})
+    run(config, open_store(config))
+
+
+def demo_config(config: Config, base_url: str) -> Config:
+    """The config for crawling the local sample site: its sources, and no politeness delay
+    (the site is ours, on 127.0.0.1; robots.txt is still obeyed)."""
+    from demo.site import demo_sources
+
+    sources = [Source.model_validate(entry) for entry in demo_sources(base_url)]
+    crawl_settings = config.crawl.model_copy(update={"download_delay": 0.0, "autothrottle": False})
+    return config.model_copy(update={"sources": sources, "crawl": crawl_settings})
+
+
+def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
+         echo: Callable[[str], None] = print) -> dict[str, Any]:
+    """Build and serve the sample site, crawl it, classify, report, and serve the dashboard."""
+    from demo.server import serve_directory
+    from demo.site import build_site
+
+    started = time.monotonic()
+    today = datetime.now(VN_TZ).date()
+    site_dir = config.data_dir / "demo-site"
+    echo(f"[1/4] Sample site: building for {today:%d/%m/%Y} in {site_dir}")
+    with serve_directory(site_dir) as base_url:
+        manifest = build_site(site_dir, today, base_url)
+        echo(f"      serving {len(manifest.articles)} sample articles at {base_url}")
+        echo("[2/4] Crawling the sample feeds with the RSS spider")
+        report = crawl(demo_config(config, base_url))
+        echo("      " + describe_crawl(report).replace("\n", "\n      "))
+    echo("[3/4] Classifying stored items")
+    counts = classify_store(config)
+    echo("      " + ", ".join(f"{key}: {value}" for key, value in counts.items()))
+    summary = stats(config)
+    echo(f"[4/4] Store {config.sqlite_path}: {summary['total']} items, "
+         f"{summary['classified']} classified, in {len(summary['weekly'])} week x sentiment "
+         f"x official buckets ({time.monotonic() - started:.0f} s)")
+    if serve_dashboard:
+        shown_port = port or config.dashboard.port
+        echo(f"Dashboard: http://{config.dashboard.host}:{shown_port}  (Ctrl+C to stop)")
+        serve(config, port=port)
+    return summary

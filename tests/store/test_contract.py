@@ -1,0 +1,327 @@
+"""What every store backend must answer the same way (see phuxanh/store/base.py)."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from phuxanh.errors import ItemNotFound, ReviewConflict
+from phuxanh.schema import VN_TZ, DateSource, Misinformation, Review, Sentiment
+from phuxanh.store.base import ItemFilter, LabelUpdate, Store
+
+from .conftest import make_item
+
+SENT = {label: Sentiment(label=label, score=0.9, model="m@1")  # type: ignore[arg-type]
+        for label in ("positive", "neutral", "negative")}
+
+
+def weekly(store: Store, **filters: object) -> dict[tuple[date, str], int]:
+    rows = store.aggregate("week", ["sentiment"], ItemFilter(**filters))  # type: ignore[arg-type]
+    return {(row.period, row.key["sentiment"]): row.count for row in rows}
+
+
+# -- upserts ---------------------------------------------------------------------------------
+
+def test_upsert_twice_is_upsert_once(store: Store) -> None:
+    items = [make_item(n) for n in range(5)]
+    first = store.upsert(items)
+    second = store.upsert(items)
+    assert (first.inserted, first.updated, first.unchanged) == (5, 0, 0)
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 5)
+    assert store.count() == 5
+    assert sum(row.count for row in store.aggregate("week")) == 5
+    assert store.get(items[0].id) == items[0]
+
+
+def test_duplicate_ids_within_one_call_count_once(store: Store) -> None:
+    result = store.upsert([make_item(1, title="cũ"), make_item(1, title="mới")])
+    assert result.inserted == 1
+    assert store.get(make_item(1).id).title == "mới"  # type: ignore[union-attr]
+
+
+def test_recrawl_keeps_labels_review_and_first_seen(store: Store) -> None:
+    item = make_item(1)
+    store.upsert([item])
+    store.set_labels([LabelUpdate(item.id, SENT["negative"])])
+    store.set_review(item.id, Review(status="confirmed"), 0, "reviewer1")
+    later = item.model_copy(update={"fetched_at": item.fetched_at + timedelta(days=2)})
+    assert store.upsert([later]).unchanged == 1
+    stored = store.get(item.id)
+    assert stored is not None
+    assert stored.sentiment == SENT["negative"]
+    assert stored.review.status == "confirmed"
+    assert stored.fetched_at == item.fetched_at
+
+
+def test_changed_content_drops_stale_labels_and_reindexes(store: Store) -> None:
+    item = make_item(1, text="Hội nghị về Chỉ thị 57 tại Đà Nẵng")
+    store.upsert([item])
+    store.set_labels([LabelUpdate(item.id, SENT["positive"])])
+    changed = {"text": "Bài đã sửa: tập huấn ở Điện Biên", "content_hash": ""}
+    edited = type(item).model_validate({**item.model_dump(), **changed})
+    assert store.upsert([edited]).updated == 1
+    stored = store.get(item.id)
+    assert stored is not None and stored.sentiment is None
+    assert [i.id for i in store.iter_unclassified()] == [item.id]
+    assert store.search("da nang").total == 0
+    assert store.search("dien bien").total == 1
+
+
+def test_crawl_time_date_never_replaces_a_real_date(store: Store) -> None:
+    item = make_item(1)
+    store.upsert([item])
+    guess = item.model_copy(update={"published_at": datetime(2026, 4, 1, tzinfo=VN_TZ),
+                                    "date_source": DateSource.CRAWL_TIME})
+    store.upsert([guess])
+    stored = store.get(item.id)
+    assert stored is not None and stored.published_at == item.published_at
+
+
+def test_data_survives_reopening(open_store: Callable[[], Store]) -> None:
+    first = open_store()
+    first.upsert([make_item(1)])
+    first.close()
+    assert open_store().count() == 1
+
+
+def test_concurrent_writers_lose_nothing(open_store: Callable[[], Store]) -> None:
+    stores = [open_store(), open_store()]
+    errors: list[BaseException] = []
+
+    def write(store: Store, offset: int) -> None:
+        try:
+            for start in range(0, 200, 20):
+                store.upsert([make_item(offset + n) for n in range(start, start + 20)])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(s, i * 1000)) for i, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert stores[0].count() == 400
+
+
+# -- search ----------------------------------------------------------------------------------
+
+def test_search_without_diacritics(store: Store) -> None:
+    store.upsert([
+        make_item(1, title="Chỉ thị 57 an ninh mạng", text="Triển khai tại Đà Nẵng."),
+        make_item(2, title="Giá lúa tăng", text="Nông dân phấn khởi."),
+    ])
+    for query in ("chi thi 57 an ninh mang", "Chỉ thị 57", "da nang", "ĐÀ NẴNG", "an ninh"):
+        page = store.search(query)
+        assert page.total == 1, query
+        assert page.hits[0].item.title == "Chỉ thị 57 an ninh mạng"
+
+
+def test_search_finds_text_stored_from_nfd_input(store: Store) -> None:
+    store.upsert([make_item(1, text=unicodedata.normalize("NFD", "Bảo đảm an ninh dữ liệu"))])
+    assert store.search("an ninh dữ liệu").total == 1
+    assert store.search("du lieu").total == 1
+
+
+def test_search_phrases_exclusion_and_or(store: Store) -> None:
+    store.upsert([
+        make_item(1, text="an ninh mạng quốc gia"),
+        make_item(2, text="mạng lưới an ninh"),
+        make_item(3, text="an toàn thông tin"),
+    ])
+    assert store.search('"an ninh mang"').total == 1
+    assert store.search("an ninh mang").total == 2
+    assert store.search("an ninh -quoc").total == 1
+    assert store.search("quoc OR toan").total == 2
+    assert store.search('"; DROP TABLE items; --').total == 0  # folded to a harmless phrase
+    assert store.count() == 3
+
+
+def test_search_filters_sorting_and_paging(store: Store) -> None:
+    base = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    store.upsert([
+        make_item(n, text="an ninh mạng", published_at=base + timedelta(hours=n),
+                  official=n % 2 == 0)
+        for n in range(6)
+    ])
+    newest = store.search("an ninh", sort="newest", limit=2)
+    assert newest.total == 6
+    assert [h.item.title for h in newest.hits] == ["Bài số 5", "Bài số 4"]
+    second = store.search("an ninh", sort="newest", limit=2, offset=2)
+    assert [h.item.title for h in second.hits] == ["Bài số 3", "Bài số 2"]
+    assert store.search("an ninh", ItemFilter(official=True)).total == 3
+    assert store.search("", ItemFilter(official=False), sort="newest").total == 3
+
+
+def test_search_ties_on_date_are_ordered_stably(store: Store) -> None:
+    same = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    store.upsert([make_item(n, text="an ninh", published_at=same) for n in range(10)])
+    pages = [store.search("an ninh", sort="newest", limit=3, offset=o).hits for o in (0, 3, 6, 9)]
+    seen = [hit.item.id for page in pages for hit in page]
+    assert len(seen) == len(set(seen)) == 10
+
+
+# -- aggregation -----------------------------------------------------------------------------
+
+def test_week_buckets_follow_vietnam_time(store: Store) -> None:
+    # Sunday 8 March 2026 23:30 in Hà Nội and Monday 9 March 00:30 (= Sunday 17:30 UTC).
+    sunday_late = datetime(2026, 3, 8, 23, 30, tzinfo=VN_TZ)
+    monday_early_utc = datetime(2026, 3, 8, 17, 30, tzinfo=UTC)
+    store.upsert([make_item(1, published_at=sunday_late),
+                  make_item(2, published_at=monday_early_utc)])
+    counts = weekly(store)
+    assert counts == {(date(2026, 3, 2), ""): 1, (date(2026, 3, 9), ""): 1}
+    days = {row.period: row.count for row in store.aggregate("day")}
+    assert days == {date(2026, 3, 8): 1, date(2026, 3, 9): 1}
+
+
+def test_aggregate_by_sentiment_and_official_uses_review_labels(store: Store) -> None:
+    items = [make_item(n, official=n < 2) for n in range(4)]
+    store.upsert(items)
+    store.set_labels([LabelUpdate(items[0].id, SENT["positive"]),
+                      LabelUpdate(items[1].id, SENT["positive"]),
+                      LabelUpdate(items[2].id, SENT["negative"])])
+    rows = store.aggregate("week", ["sentiment", "official"])
+    counts = {(r.key["sentiment"], r.key["official"]): r.count for r in rows}
+    assert counts == {("positive", True): 2, ("negative", False): 1, ("", False): 1}
+    store.set_review(items[2].id, Review(status="corrected", sentiment="neutral"), 0, "r1")
+    rows = store.aggregate("week", ["sentiment"])
+    assert {r.key["sentiment"]: r.count for r in rows} == {"positive": 2, "neutral": 1, "": 1}
+
+
+def test_aggregate_filters(store: Store) -> None:
+    march = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    store.upsert([
+        make_item(1, published_at=march),
+        make_item(2, published_at=march + timedelta(days=14), topics=["khac"]),
+        make_item(3, published_at=march, date_source=DateSource.CRAWL_TIME),
+        make_item(4, published_at=march, province="Điện Biên", source_type="forum"),
+    ])
+    total = sum(r.count for r in store.aggregate("week"))
+    assert total == 3  # the crawl-time-dated item is left out of trends by default
+    assert sum(r.count for r in store.aggregate("week", filters=ItemFilter(include_undated=True))
+               ) == 4
+    only_topic = store.aggregate("week", filters=ItemFilter(topics=["chi-thi-57"]))
+    assert sum(r.count for r in only_topic) == 2
+    ranged = store.aggregate("day", filters=ItemFilter(date_from=date(2026, 3, 11)))
+    assert [(r.period, r.count) for r in ranged] == [(date(2026, 3, 24), 1)]
+    by_province = store.aggregate("week", ["province", "source_type"])
+    assert {(r.period, r.key["province"], r.key["source_type"]): r.count for r in by_province} == {
+        (date(2026, 3, 9), "", "news"): 1, (date(2026, 3, 23), "", "news"): 1,
+        (date(2026, 3, 9), "Điện Biên", "forum"): 1}
+
+
+def test_items_in_several_topics_count_once_unless_split_by_topic(store: Store) -> None:
+    store.upsert([make_item(1, topics=["chi-thi-57", "an-ninh-du-lieu"])])
+    assert sum(r.count for r in store.aggregate("week")) == 1
+    by_topic = store.aggregate("week", ["topic"])
+    assert {r.key["topic"]: r.count for r in by_topic} == {"chi-thi-57": 1, "an-ninh-du-lieu": 1}
+
+
+def test_aggregate_rejects_unknown_dimension(store: Store) -> None:
+    with pytest.raises(ValueError, match="cannot aggregate by"):
+        store.aggregate("week", ["colour"])  # type: ignore[list-item]
+
+
+def test_stats(store: Store) -> None:
+    items = [make_item(n, official=n == 0) for n in range(3)]
+    store.upsert(items)
+    store.set_labels([LabelUpdate(items[0].id, SENT["positive"])])
+    stats = store.stats()
+    assert (stats.total, stats.classified, stats.reviewed) == (3, 1, 0)
+    assert stats.weekly == {("2026-W11", "positive", True): 1, ("2026-W11", "", False): 2}
+
+
+# -- classification and review ---------------------------------------------------------------
+
+def test_iter_unclassified_by_model_version(store: Store) -> None:
+    items = [make_item(n) for n in range(3)]
+    store.upsert(items)
+    assert {i.id for i in store.iter_unclassified(batch_size=1)} == {i.id for i in items}
+    store.set_labels([LabelUpdate(items[0].id, SENT["neutral"]),
+                      LabelUpdate(items[1].id, Sentiment(label="neutral", score=0.5,
+                                                         model="m@2"))])
+    assert [i.id for i in store.iter_unclassified()] == [items[2].id]
+    assert {i.id for i in store.iter_unclassified(model="m@2")} == {items[0].id, items[2].id}
+
+
+def test_review_queue_order_and_exit(store: Store) -> None:
+    items = [make_item(n) for n in range(4)]
+    store.upsert(items)
+    store.set_labels([
+        LabelUpdate(items[0].id, SENT["positive"]),
+        LabelUpdate(items[1].id, Sentiment(label="negative", score=0.7, model="m@1")),
+        LabelUpdate(items[2].id, SENT["neutral"],
+                    Misinformation(label="likely", score=0.6, model="m@1", narrative_id="n1")),
+        LabelUpdate(items[3].id, Sentiment(label="negative", score=0.95, model="m@1")),
+    ])
+    queue = store.review_queue()
+    assert [e.item.id for e in queue] == [items[2].id, items[3].id, items[1].id]
+    assert all(e.version == 0 for e in queue)
+    store.set_review(items[2].id, Review(status="handled", response_url="https://x.vn/r"), 0, "r")
+    assert [e.item.id for e in store.review_queue()] == [items[3].id, items[1].id]
+    newest = store.review_queue(order="newest", limit=1)
+    assert len(newest) == 1
+
+
+def test_concurrent_review_conflict(open_store: Callable[[], Store]) -> None:
+    alice, bob = open_store(), open_store()
+    item = make_item(1)
+    alice.upsert([item])
+    seen_by_alice = alice.get_version(item.id)
+    seen_by_bob = bob.get_version(item.id)
+    new_version = alice.set_review(item.id, Review(status="confirmed", sentiment="negative"),
+                                   seen_by_alice, "alice")
+    with pytest.raises(ReviewConflict) as caught:
+        bob.set_review(item.id, Review(status="dismissed"), seen_by_bob, "bob")
+    assert caught.value.actual_version == new_version
+    stored = bob.get(item.id)
+    assert stored is not None
+    assert (stored.review.status, stored.review.reviewer) == ("confirmed", "alice")
+    reviews = bob.audit_log(action="review")
+    assert [(e.actor, e.target, e.details["status"]) for e in reviews] == [
+        ("alice", item.id, "confirmed")]
+    # Bob reloads and decides again against the version he now sees.
+    again = bob.set_review(item.id, Review(status="dismissed"), new_version, "bob")
+    assert again == new_version + 1
+
+
+def test_racing_reviewers_exactly_one_wins(open_store: Callable[[], Store]) -> None:
+    stores = [open_store() for _ in range(4)]
+    item = make_item(1)
+    stores[0].upsert([item])
+    outcomes: list[str] = []
+    barrier = threading.Barrier(len(stores))
+
+    def review(store: Store, name: str) -> None:
+        barrier.wait()
+        try:
+            store.set_review(item.id, Review(status="confirmed"), 0, name)
+            outcomes.append("won")
+        except ReviewConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=review, args=(s, f"r{i}")) for i, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict"] * 3 + ["won"]
+    assert len(stores[0].audit_log(action="review")) == 1
+
+
+def test_review_of_missing_item(store: Store) -> None:
+    with pytest.raises(ItemNotFound):
+        store.set_review("u:nope", Review(status="confirmed"), 0, "r")
+
+
+def test_audit_log(store: Store) -> None:
+    store.audit("admin", "export", "weekly-2026-W11.pdf", {"rows": 12})
+    [entry] = store.audit_log()
+    assert (entry.actor, entry.action, entry.target, entry.details) == (
+        "admin", "export", "weekly-2026-W11.pdf", {"rows": 12})
+    assert entry.at.tzinfo is not None
