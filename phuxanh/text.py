@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_D_FOLD = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 _SPACE_RE = re.compile(r"\s+")
 
 # Old-style tone placement (hoà, thuỷ, khoẻ) versus the new style (hòa, thủy, khỏe) that most
@@ -61,11 +60,35 @@ def clean_multiline(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Precomposed letter -> its unmarked base, for every Latin letter with marks. Folding by
+    one str.translate is ~10x faster than decomposing every character, and folding runs on
+    every stored text."""
+    table = {}
+    for code in range(0xC0, 0x2000):
+        char = chr(code)
+        base = _strip_marks(char)
+        if base != char and base:
+            table[code] = base
+    table.update({ord(k): v for k, v in {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}.items()})
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for matching: no diacritics, đ -> d, collapsed spaces."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_FOLD))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACE_RE.sub(" ", stripped.lower()).strip()
+    folded = text.translate(_FOLD_TABLE)
+    if _COMBINING_RE.search(folded):  # decomposed (NFD) input: strip the loose marks too
+        folded = _strip_marks(folded).translate(_FOLD_TABLE)
+    return _SPACE_RE.sub(" ", folded.lower()).strip()
 
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)

@@ -43,6 +43,7 @@ from phuxanh.store.sqlite_sql import (
     items_where,
     rollup_keys,
     rollup_where,
+    weekly_rollup_answers,
 )
 
 # Columns item_columns() fills, in a fixed order for INSERT and UPDATE.
@@ -56,6 +57,10 @@ _ROLLUP_KEY_COLUMNS = (
     "day", "week", "source", "source_type", "outlet", "official", "province", "topic",
     "topic_rank", "sentiment", "misinfo", "is_original", "dated",
 )
+# Positions in a daily key that the weekly table keeps.
+_WEEKLY_KEY_COLUMNS = tuple(c for c in _ROLLUP_KEY_COLUMNS
+                            if c not in {"day", "source", "outlet", "province"})
+_WEEKLY_POSITIONS = [_ROLLUP_KEY_COLUMNS.index(c) for c in _WEEKLY_KEY_COLUMNS]
 _BATCH = 500
 
 
@@ -155,12 +160,18 @@ class SQLiteStore:
     # -- writes -----------------------------------------------------------------------------
 
     def _rollup(self, conn: sqlite3.Connection, item: Item, delta: int) -> None:
-        placeholders = ",".join("?" * (len(_ROLLUP_KEY_COLUMNS) + 1))
-        conn.executemany(
-            f"INSERT INTO daily_rollup ({','.join(_ROLLUP_KEY_COLUMNS)}, n) "
-            f"VALUES ({placeholders}) ON CONFLICT DO UPDATE SET n = n + excluded.n",
-            [(*key, delta) for key in rollup_keys(item)],
-        )
+        keys = rollup_keys(item)
+        for table, columns, rows in (
+            ("daily_rollup", _ROLLUP_KEY_COLUMNS, [(*key, delta) for key in keys]),
+            ("weekly_rollup", _WEEKLY_KEY_COLUMNS,
+             [(*(key[i] for i in _WEEKLY_POSITIONS), delta) for key in keys]),
+        ):
+            conn.executemany(
+                f"INSERT INTO {table} ({','.join(columns)}, n) "
+                f"VALUES ({','.join('?' * (len(columns) + 1))}) "
+                "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+                rows,
+            )
 
     def _insert(self, conn: sqlite3.Connection, item: Item, version: int = 0) -> None:
         values = item_columns(item)
@@ -409,10 +420,11 @@ class SQLiteStore:
             raise ValueError(f"cannot aggregate by {unknown}; choose from {list(ROLLUP_COLUMNS)}")
         period = "day" if interval == "day" else "week"
         columns = [ROLLUP_COLUMNS[d] for d in by]
-        where, params = rollup_where(filters, by)
+        table = "weekly_rollup" if weekly_rollup_answers(interval, by, filters) else "daily_rollup"
+        where, params = rollup_where(filters, by, table == "weekly_rollup")
         select = ", ".join([period, *columns])
         rows = self._conn().execute(
-            f"SELECT {select}, SUM(n) AS n FROM daily_rollup WHERE {where} "
+            f"SELECT {select}, SUM(n) AS n FROM {table} WHERE {where} "
             f"GROUP BY {select} HAVING SUM(n) > 0 ORDER BY {select}",
             params,
         ).fetchall()

@@ -75,9 +75,30 @@ def items_where(filters: ItemFilter | None, prefix: str = "items.") -> tuple[str
     return (" AND ".join(clauses) or "1"), params
 
 
-def rollup_where(filters: ItemFilter | None, by: Sequence[Dimension]) -> tuple[str, list[Any]]:
-    """WHERE clause over daily_rollup. Review-status filters cannot be answered from the rollup
-    (it does not keep the status), so they are refused rather than silently ignored."""
+_PER_SOURCE_DIMENSIONS = {"source", "outlet", "province"}
+
+
+def weekly_rollup_answers(
+    interval: str, by: Sequence[Dimension], filters: ItemFilter | None
+) -> bool:
+    """Can the weekly table (no per-source columns, whole weeks only) answer this question?"""
+    f = filters or ItemFilter()
+    return (
+        interval == "week"
+        and not _PER_SOURCE_DIMENSIONS & set(by)
+        and f.sources is None
+        and f.provinces is None
+        and (f.date_from is None or f.date_from.weekday() == 0)
+        and (f.date_to is None or f.date_to.weekday() == 6)
+    )
+
+
+def rollup_where(
+    filters: ItemFilter | None, by: Sequence[Dimension], weekly: bool = False
+) -> tuple[str, list[Any]]:
+    """WHERE clause over daily_rollup (or weekly_rollup, where dates compare whole weeks).
+    Review-status filters cannot be answered from a rollup (it does not keep the status), so
+    they are refused rather than silently ignored."""
     f = filters or ItemFilter()
     if f.review_statuses is not None:
         raise ValueError("aggregate() does not filter on review status")
@@ -103,11 +124,13 @@ def rollup_where(filters: ItemFilter | None, by: Sequence[Dimension]) -> tuple[s
         params.append(f.misinformation)
     if f.originals_only:
         clauses.append("is_original = 1")
+    # The weekly table's "week" is the Monday: from a Monday to a Sunday covers whole weeks.
+    period = "week" if weekly else "day"
     if f.date_from is not None:
-        clauses.append("day >= ?")
+        clauses.append(f"{period} >= ?")
         params.append(f.date_from.isoformat())
     if f.date_to is not None:
-        clauses.append("day <= ?")
+        clauses.append(f"{period} <= ?")
         params.append(f.date_to.isoformat())
     if not f.include_undated:
         clauses.append("dated = 1")

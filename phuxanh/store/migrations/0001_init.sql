@@ -71,6 +71,24 @@ CREATE TABLE daily_rollup (
 ) WITHOUT ROWID;
 CREATE INDEX daily_rollup_week ON daily_rollup (week);
 
+-- The same counts per ISO week without the per-source dimensions (source, outlet, province):
+-- a few thousand rows for a year however many sources there are, so the leaders' weekly
+-- charts stay instant at a million items. aggregate() uses it when the question allows.
+CREATE TABLE weekly_rollup (
+    week TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    official INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    topic_rank INTEGER NOT NULL,
+    sentiment TEXT NOT NULL,
+    misinfo TEXT NOT NULL,
+    is_original INTEGER NOT NULL,
+    dated INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (week, source_type, official, topic, topic_rank, sentiment, misinfo,
+                 is_original, dated)
+) WITHOUT ROWID;
+
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,                     -- ISO 8601 with offset
