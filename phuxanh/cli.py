@@ -192,13 +192,16 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Stop after the pipeline; do not serve.")
 @click.option("--port", type=int, help="Dashboard port (default: dashboard.port, 8050).")
+@click.option("--site-port", type=int, default=8049, show_default=True,
+              help="Port of the local sample site on 127.0.0.1.")
 @click.pass_context
 @_friendly_errors
-def demo(ctx: click.Context, no_serve: bool, port: int | None) -> None:
+def demo(ctx: click.Context, no_serve: bool, port: int | None, site_port: int) -> None:
     """Run the whole pipeline offline on the bundled sample site, then serve the dashboard."""
     from phuxanh import jobs
 
-    jobs.demo(_config(ctx), serve_dashboard=not no_serve, port=port, echo=click.echo)
+    jobs.demo(_config(ctx), serve_dashboard=not no_serve, port=port, echo=click.echo,
+              site_port=site_port)
 
 
 if __name__ == "__main__":  # pragma: no cover

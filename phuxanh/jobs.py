@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from phuxanh.config import Config, Source
+from phuxanh.errors import PhuxanhError
 from phuxanh.schema import VN_TZ
 from phuxanh.store import open_store
 
@@ -23,11 +25,10 @@ if TYPE_CHECKING:
 
 def crawl(config: Config, source_keys: Sequence[str] | None = None) -> Any:
     """Run the crawlers once. Scrapy's reactor runs once per process: call this once."""
+    for key in source_keys or ():
+        config.source(key)  # raises ConfigError naming sources.yaml for an unknown key
     from crawlers.run import crawl as run_crawl
 
-    if source_keys:
-        for key in source_keys:
-            config.source(key)  # raises ConfigError naming sources.yaml for an unknown key
     return run_crawl(config, source_keys)
 
 
@@ -120,8 +121,13 @@ def demo_config(config: Config, base_url: str) -> Config:
     return config.model_copy(update={"sources": sources, "crawl": crawl_settings})
 
 
+# The sample site is served on a fixed port: item ids hash the URL, port included, so a
+# second demo run must see the same URLs to add nothing twice.
+DEMO_SITE_PORT = 8049
+
+
 def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
-         echo: Callable[[str], None] = print) -> dict[str, Any]:
+         echo: Callable[[str], None] = print, site_port: int = DEMO_SITE_PORT) -> dict[str, Any]:
     """Build and serve the sample site, crawl it, classify, report, and serve the dashboard."""
     from demo.server import serve_directory
     from demo.site import build_site
@@ -130,7 +136,14 @@ def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
     today = datetime.now(VN_TZ).date()
     site_dir = config.data_dir / "demo-site"
     echo(f"[1/4] Sample site: building for {today:%d/%m/%Y} in {site_dir}")
-    with serve_directory(site_dir) as base_url:
+    with ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve_directory(site_dir, port=site_port))
+        except OSError as exc:
+            raise PhuxanhError(
+                f"cannot serve the sample site on 127.0.0.1:{site_port} "
+                f"({exc.strerror or exc}); free the port or pass --site-port"
+            ) from None
         manifest = build_site(site_dir, today, base_url)
         echo(f"      serving {len(manifest.articles)} sample articles at {base_url}")
         echo("[2/4] Crawling the sample feeds with the RSS spider")

@@ -420,14 +420,19 @@ class SQLiteStore:
             raise ValueError(f"cannot aggregate by {unknown}; choose from {list(ROLLUP_COLUMNS)}")
         period = "day" if interval == "day" else "week"
         columns = [ROLLUP_COLUMNS[d] for d in by]
-        table = "weekly_rollup" if weekly_rollup_answers(interval, by, filters) else "daily_rollup"
-        where, params = rollup_where(filters, by, table == "weekly_rollup")
         select = ", ".join([period, *columns])
-        rows = self._conn().execute(
-            f"SELECT {select}, SUM(n) AS n FROM {table} WHERE {where} "
-            f"GROUP BY {select} HAVING SUM(n) > 0 ORDER BY {select}",
-            params,
-        ).fetchall()
+        if filters is not None and len(filters.topics or ()) > 1 and "topic" not in by:
+            # An item in two of the chosen topics has a rollup row in each: count items instead.
+            rows = self._aggregate_items(period, by, filters)
+        else:
+            weekly = weekly_rollup_answers(interval, by, filters)
+            where, params = rollup_where(filters, by, weekly)
+            rows = self._conn().execute(
+                f"SELECT {select}, SUM(n) AS n "
+                f"FROM {'weekly_rollup' if weekly else 'daily_rollup'} WHERE {where} "
+                f"GROUP BY {select} HAVING SUM(n) > 0 ORDER BY {select}",
+                params,
+            ).fetchall()
         result = []
         for row in rows:
             key: dict[str, Any] = {}
@@ -436,6 +441,25 @@ class SQLiteStore:
                 key[dim] = bool(value) if dim in ("official", "is_original") else value
             result.append(AggregateRow(date.fromisoformat(row[period]), key, int(row["n"])))
         return result
+
+    def _aggregate_items(
+        self, period: str, by: Sequence[Dimension], filters: ItemFilter
+    ) -> list[sqlite3.Row]:
+        """The slow, exact path: count from the items table (rollup column names kept)."""
+        expressions = {
+            "day": "vn_day",
+            "week": "date(vn_day, '-6 days', 'weekday 1')",  # the Monday on or before the day
+            "sentiment": "effective_sentiment",
+            "misinfo": "coalesce(misinfo, '')",
+        }
+        names = [period, *(ROLLUP_COLUMNS[d] for d in by)]
+        select = ", ".join(f"{expressions.get(name, name)} AS {name}" for name in names)
+        where, params = items_where(filters, prefix="")
+        return self._conn().execute(
+            f"SELECT {select}, count(*) AS n FROM items WHERE {where} "
+            f"GROUP BY {', '.join(names)} ORDER BY {', '.join(names)}",
+            params,
+        ).fetchall()
 
     def review_queue(
         self,

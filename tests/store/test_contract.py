@@ -356,3 +356,16 @@ def test_weekly_counts_agree_with_daily_counts_for_any_filter(store: Store) -> N
         got = {(r.period, r.key["sentiment"], r.key["official"]): r.count for r in weekly_rows}
         assert got == regrouped, filters
         assert sum(got.values()) > 0, filters
+
+
+def test_filtering_on_several_topics_counts_each_item_once(store: Store) -> None:
+    store.upsert([
+        make_item(1, topics=["chi-thi-57", "an-ninh-du-lieu"], official=True),
+        make_item(2, topics=["an-ninh-du-lieu"]),
+        make_item(3, topics=["khac"]),
+    ])
+    both = ItemFilter(topics=["chi-thi-57", "an-ninh-du-lieu"])
+    for interval in ("day", "week"):
+        rows = store.aggregate(interval, ["official"], both)  # type: ignore[arg-type]
+        assert {r.key["official"]: r.count for r in rows} == {True: 1, False: 1}
+    assert store.count(both) == 2

@@ -1,0 +1,160 @@
+"""The Dash application: :func:`create_app` builds it, :func:`run` serves it.
+
+Pages are registered explicitly (``pages_folder=""``) rather than discovered from a folder:
+discovery re-executes page modules relative to the working directory and registers their
+callbacks globally, so only the first app built in a process would get them. Here every app
+gets its own callbacks and finds its services on its own server (see :mod:`dashboard.context`).
+
+Everything is served from this process (Dash's bundled JavaScript, our CSS in ``assets/``): the
+dashboard must work on a provincial network with no internet access.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import dash
+from dash import Input, Output, dcc, html, set_props
+
+from dashboard import ids
+from dashboard.context import Services, install
+from dashboard.data import Clock, DashboardData, vn_now
+from dashboard.i18n import Translator, translator
+from dashboard.pages import overview
+from phuxanh.errors import PhuxanhError
+
+if TYPE_CHECKING:
+    from phuxanh.config import Config
+    from phuxanh.store.base import Store
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+ASSETS = HERE / "assets"
+PAGES = (overview,)  # registration order is navigation order
+
+# Dash's index page with the document language set, so browsers pick Vietnamese fonts and
+# hyphenation and screen readers read it as Vietnamese.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="{lang}">
+    <head>
+        {{%metas%}}
+        <title>{{%title%}}</title>
+        {{%favicon%}}
+        {{%css%}}
+    </head>
+    <body>
+        {{%app_entry%}}
+        <footer>
+            {{%config%}}
+            {{%scripts%}}
+            {{%renderer%}}
+        </footer>
+    </body>
+</html>"""
+
+
+def error_message(error: BaseException, t: Translator) -> str:
+    """What the user reads when a callback fails. Our own errors are written to be read (they
+    name the file and what to do); anything else gets a generic line, details stay in the log."""
+    if isinstance(error, PhuxanhError):
+        return t("error.known", message=str(error))
+    return t("error.unexpected", kind=type(error).__name__)
+
+
+def _error_handler(t: Translator) -> Any:
+    def on_error(error: Exception) -> None:
+        # Called inside Dash's except block: the traceback goes to the server log, a readable
+        # line to the banner, and the callback's own outputs are left as they were.
+        log.error("callback failed: %s", error, exc_info=error)
+        set_props(ids.ERROR_MESSAGE, {"children": error_message(error, t)})
+        set_props(ids.ERROR_BANNER, {"hidden": False})
+
+    return on_error
+
+
+def _shell(t: Translator) -> html.Div:
+    return html.Div(
+        className="app",
+        children=[
+            html.Header(
+                id=ids.HEADER,
+                className="app-header",
+                children=[
+                    html.Div(
+                        className="brand",
+                        children=[
+                            html.Span(className="brand-mark", **{"aria-hidden": "true"}),
+                            html.Span(t("app.brand"), className="brand-name"),
+                            html.Span(t("app.tagline"), className="brand-tagline"),
+                        ],
+                    ),
+                    html.Nav(
+                        id=ids.NAV,
+                        className="app-nav",
+                        children=[dcc.Link(t("nav.overview"), href=overview.PATH,
+                                           className="nav-link active")],
+                    ),
+                ],
+            ),
+            html.Div(
+                id=ids.ERROR_BANNER,
+                className="error-banner",
+                role="alert",
+                hidden=True,
+                children=[
+                    html.Strong(t("error.title")),
+                    html.Span(id=ids.ERROR_MESSAGE),
+                    html.Button(t("error.dismiss"), id=ids.ERROR_DISMISS, className="link-button"),
+                ],
+            ),
+            html.Main(dash.page_container, className="app-main"),
+            html.Footer(t("app.footer"), className="app-footer"),
+        ],
+    )
+
+
+def create_app(config: Config, store: Store, *, clock: Clock = vn_now) -> dash.Dash:
+    """The dashboard for ``config`` reading ``store``. ``clock`` (aware now) is for tests."""
+    t = translator(config.dashboard.language)
+    services = Services(config=config, data=DashboardData(store, clock=clock), t=t)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        external_scripts=[],
+        external_stylesheets=[],
+        title=t("app.title"),
+        update_title=None,  # keep the tab title steady while callbacks run
+        index_string=INDEX_STRING.format(lang=t.lang),
+        on_error=_error_handler(t),
+        health_endpoint="health",
+        enable_mcp=False,  # no side door to the data
+    )
+    install(app, services)
+    for page in PAGES:
+        page.register(app)
+    app.layout = _shell(t)
+
+    @app.callback(
+        Output(ids.ERROR_BANNER, "hidden"),
+        Input(ids.ERROR_DISMISS, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _dismiss_error(_clicks: int | None) -> bool:
+        return True
+
+    return app
+
+
+def run(config: Config, store: Store) -> None:
+    """Serve the dashboard on ``config.dashboard.host:port`` until interrupted."""
+    app = create_app(config, store)
+    log.info("dashboard on http://%s:%s/", config.dashboard.host, config.dashboard.port)
+    app.run(
+        host=config.dashboard.host, port=config.dashboard.port, debug=False, use_reloader=False,
+    )

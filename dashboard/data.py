@@ -1,0 +1,204 @@
+"""The only dashboard module that talks to the store.
+
+It asks the store for pre-aggregated counts (never items), turns them into small frozen
+dataclasses the figures and pages can use without knowing the store exists, and fills every
+week of the window with zeros so charts never skip a quiet week. A short TTL cache keeps many
+open browsers from re-running the same query; counts a few seconds old are fine for a
+monitoring screen.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from phuxanh.schema import VN_TZ
+from phuxanh.store.base import AggregateRow, ItemFilter, Store
+
+Clock = Callable[[], datetime]
+SENTIMENTS = ("positive", "neutral", "negative", "unclassified")
+
+
+def vn_now() -> datetime:
+    return datetime.now(VN_TZ)
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_window(today: date, weeks: int) -> tuple[date, date]:
+    """First Monday and last Sunday of the ``weeks`` ISO weeks ending with ``today``'s week."""
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, not {weeks}")
+    last_monday = week_start(today)
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    return first_monday, last_monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    """One ISO week of one topic: items by effective sentiment, and the "phủ xanh" numerator."""
+
+    week: date  # the Monday
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    unclassified: int = 0
+    official_positive: int = 0  # positive items from official channels (a subset of positive)
+
+    @property
+    def total(self) -> int:
+        return self.positive + self.neutral + self.negative + self.unclassified
+
+    def count(self, sentiment: str) -> int:
+        return int(getattr(self, sentiment))
+
+
+def coverage_index(official_positive: int, negative: int) -> float | None:
+    """Share of official positive items in official positive + negative (0..1), the "phủ xanh"
+    index: 1 when official content drowns out criticism, 0 when only criticism is visible.
+    None when there is neither (nothing to say, rather than a misleading 0 or 100%)."""
+    both = official_positive + negative
+    return official_positive / both if both else None
+
+
+def coverage_ratio(official_positive: int, negative: int) -> float | None:
+    """Official positive items per negative item; None when there is no negative item."""
+    return official_positive / negative if negative else None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the overview page shows for one topic over the window."""
+
+    topic: str | None  # None: every topic
+    start: date  # the first Monday
+    end: date  # the last Sunday
+    weeks: tuple[WeekCounts, ...]  # oldest first, one per week, zero-filled
+    store_empty: bool  # the store holds no item at all (not just none in the window)
+    as_of: datetime
+
+    def _sum(self, field: str) -> int:
+        return sum(week.count(field) for week in self.weeks)
+
+    @property
+    def total(self) -> int:
+        return sum(week.total for week in self.weeks)
+
+    @property
+    def positive(self) -> int:
+        return self._sum("positive")
+
+    @property
+    def negative(self) -> int:
+        return self._sum("negative")
+
+    @property
+    def unclassified(self) -> int:
+        return self._sum("unclassified")
+
+    @property
+    def share_positive(self) -> float | None:
+        """Positive items over all items in the window (unclassified ones included)."""
+        return self.positive / self.total if self.total else None
+
+    @property
+    def share_negative(self) -> float | None:
+        return self.negative / self.total if self.total else None
+
+    @property
+    def latest(self) -> WeekCounts:
+        """The current (possibly unfinished) week."""
+        return self.weeks[-1]
+
+
+def weekly_counts(rows: Iterable[AggregateRow], start: date, weeks: int) -> list[WeekCounts]:
+    """Fold ``aggregate("week", ["sentiment", "official"])`` rows into one WeekCounts per week
+    from ``start`` (a Monday), zeros where the store had nothing."""
+    buckets: dict[date, dict[str, int]] = {
+        start + timedelta(weeks=i): dict.fromkeys((*SENTIMENTS, "official_positive"), 0)
+        for i in range(weeks)
+    }
+    for row in rows:
+        bucket = buckets.get(row.period)
+        if bucket is None:
+            continue  # outside the window: a backend that rounds differently must not widen it
+        label = row.key.get("sentiment") or "unclassified"
+        if label not in bucket:
+            label = "unclassified"  # an unknown label is still an item; count it, do not drop it
+        bucket[label] += row.count
+        if label == "positive" and row.key.get("official"):
+            bucket["official_positive"] += row.count
+    return [WeekCounts(week, **counts) for week, counts in buckets.items()]
+
+
+class DashboardData:
+    """Store reads for the dashboard, cached for ``ttl_seconds``. Thread-safe: the server
+    answers callbacks from several threads."""
+
+    def __init__(
+        self, store: Store, *, ttl_seconds: float = 30.0, clock: Clock = vn_now
+    ) -> None:
+        self._store = store
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] > now:
+                return hit[1]
+        # Computed outside the lock: two threads may both query on a miss, which is cheaper
+        # than making every reader wait behind one slow query.
+        value = compute()
+        with self._lock:
+            if len(self._cache) > 256:  # topics x windows is small; this only bounds a leak
+                self._cache.clear()
+            self._cache[key] = (now + self._ttl, value)
+        return value
+
+    def today(self) -> date:
+        return self._clock().astimezone(VN_TZ).date()
+
+    def store_empty(self) -> bool:
+        # include_undated: an item dated only by our crawl time is still data the unit has.
+        return self._cached(
+            ("store_empty",),
+            lambda: self._store.count(ItemFilter(include_undated=True)) == 0,
+        )
+
+    def overview(self, topic: str | None, weeks: int) -> Overview:
+        now = self._clock().astimezone(VN_TZ)
+        start, end = week_window(now.date(), weeks)
+
+        def compute() -> Overview:
+            rows = self._store.aggregate(
+                "week",
+                ["sentiment", "official"],
+                ItemFilter(
+                    topics=[topic] if topic else None, date_from=start, date_to=end
+                ),
+            )
+            return Overview(
+                topic=topic,
+                start=start,
+                end=end,
+                weeks=tuple(weekly_counts(rows, start, weeks)),
+                store_empty=self.store_empty(),
+                as_of=now,
+            )
+
+        return self._cached(("overview", topic, start, weeks), compute)

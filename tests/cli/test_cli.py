@@ -1,0 +1,123 @@
+"""The CLI through click's runner: exit codes, one-line errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from phuxanh.cli import EXIT_CONFIG, EXIT_ERROR, main
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def write_jsonl(path: Path, rows: list[object]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+ROWS = [
+    {"url": "https://baomau.vn/a.html", "source": "vnexpress", "title": "Quán triệt Chỉ thị 57",
+     "text": "Hội nghị quán triệt Chỉ thị số 57-CT/TW về an ninh mạng.",
+     "published_at": "2026-03-08T23:30:00+07:00"},
+    {"url": "https://baomau.vn/b.html", "source": "tuoitre", "title": "Giá lúa",
+     "text": "Giá lúa tăng.", "published_at": "2026-03-09T00:30:00"},
+]
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("crawl", "classify", "ingest", "stats", "serve", "demo", "search"):
+        assert command in result.output
+
+
+def test_stats_json_on_an_empty_store() -> None:
+    result = run("stats", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {
+        "total": 0, "classified": 0, "reviewed": 0, "undated": 0, "weekly": []}
+
+
+def test_ingest_then_stats_and_search(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "items.jsonl", ROWS)
+    first = run("ingest", str(path))
+    assert first.exit_code == 0, first.output
+    assert "2 new" in first.output
+    assert "2 unchanged" in run("ingest", str(path)).output
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["total"] == 2
+    assert stats["classified"] == 0
+    # Sunday 23:30 and Monday 00:30 in Hà Nội fall in two ISO weeks.
+    assert {(row["week"], row["count"]) for row in stats["weekly"]} == {
+        ("2026-W10", 1), ("2026-W11", 1)}
+    assert all(row["official"] for row in stats["weekly"])  # from sources.yaml
+    found = run("search", "chi thi 57 an ninh mang")
+    assert "1 matches" in found.output
+    assert "Quán triệt Chỉ thị 57" in found.output
+
+
+def test_ingest_matches_topics_from_config(tmp_path: Path) -> None:
+    from phuxanh.config import load_config
+    from phuxanh.ingest import read_items
+
+    items = read_items(write_jsonl(tmp_path / "i.jsonl", ROWS), load_config())
+    assert items[0].topics == ["chi-thi-57"]
+    assert "Chỉ thị số 57-CT/TW" in items[0].matched_terms
+    assert items[1].topics == []
+    assert items[1].published_at.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("{not json", "items.jsonl:2: not valid JSON"),
+        ('["a list"]', "items.jsonl:2: expected a JSON object"),
+        ('{"url": "https://x.vn/a", "source": "x"}', "items.jsonl:2: published_at: Field required"),
+        ('{"url": "ftp://x.vn/a", "source": "x", "published_at": "2026-03-01"}',
+         "items.jsonl:2: not an http(s) URL"),
+    ],
+)
+def test_a_bad_line_is_named_and_nothing_is_written(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps(ROWS[0], ensure_ascii=False) + "\n" + line + "\n", "utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(path)])
+    assert result.exit_code == EXIT_ERROR
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert json.loads(run("stats", "--json").output)["total"] == 0
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "none.jsonl")])
+    assert result.exit_code == EXIT_ERROR
+    assert "none.jsonl: cannot read" in result.output
+
+
+def test_config_error_is_one_line_with_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHUXANH_STORE__BACKEND", "mongodb")
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == EXIT_CONFIG
+    assert result.output.count("\n") == 1
+    assert "PHUXANH_STORE__BACKEND: store.backend" in result.output
+
+
+def test_data_dir_option_separates_state(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "items.jsonl", ROWS[:1])
+    assert run("--data-dir", str(tmp_path / "one"), "ingest", str(path)).exit_code == 0
+    other = json.loads(run("--data-dir", str(tmp_path / "two"), "stats", "--json").output)
+    assert other["total"] == 0
+    assert (tmp_path / "one" / "phuxanh.db").exists()
+
+
+def test_unknown_source_for_crawl_is_a_config_error() -> None:
+    result = CliRunner().invoke(main, ["crawl", "--source", "nope"])
+    assert result.exit_code == EXIT_CONFIG
+    assert "no source with key 'nope'" in result.output

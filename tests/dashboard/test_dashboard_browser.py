@@ -1,0 +1,204 @@
+"""The overview page in a real headless Chromium against the real app and a real store.
+
+Each test asserts what a person would see (title, headline numbers, week labels, the empty
+state, the error banner), that the browser console has no errors, and that nothing was fetched
+from anywhere but the app itself (the dashboard must work offline). Screenshots land in
+tests/artifacts/screenshots/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+from dashboard.app import create_app
+from phuxanh.errors import StoreError
+from phuxanh.schema import VN_TZ
+
+pytestmark = pytest.mark.browser
+
+TOPIC, OTHER_TOPIC = "chi-thi-57", "chuyen-doi-so"
+WAIT_S = 20
+
+
+@dataclass
+class Sample:
+    items: list[Any]
+    total: int
+    positive: int
+    negative: int
+    this_monday: date
+
+
+def vn_pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%".replace(".", ",")
+
+
+def sample_items(make_item) -> Sample:
+    """Twelve weeks of items for TOPIC ending this week (one quiet week), plus items that must
+    not be counted: too old, undated, another topic."""
+    today = datetime.now(VN_TZ).date()
+    this_monday = today - timedelta(days=today.weekday())
+    items, positive, negative, total = [], 0, 0, 0
+    for k in range(12):  # k weeks ago
+        if k == 6:
+            continue  # a quiet week: must still be on the axis, at zero
+        day = this_monday - timedelta(weeks=k) + timedelta(days=k % 5)
+        at = datetime(day.year, day.month, day.day, 9, 30, tzinfo=VN_TZ)
+        counts = {
+            ("positive", True): 3 + (k * 7) % 5,
+            ("positive", False): 1 + k % 2,
+            ("neutral", False): 4 + (k * 3) % 4,
+            ("negative", False): 2 + (k * 5) % 6,
+            (None, False): 2 if k % 3 == 0 else 0,
+        }
+        for (sentiment, official), n in counts.items():
+            items += [make_item(at, sentiment, official=official) for _ in range(n)]
+            total += n
+            positive += n if sentiment == "positive" else 0
+            negative += n if sentiment == "negative" else 0
+    old = this_monday - timedelta(weeks=12, days=1)
+    items.append(make_item(datetime(old.year, old.month, old.day, tzinfo=VN_TZ), "negative"))
+    items.append(make_item(datetime.now(VN_TZ), "negative", dated=False))
+    items.append(make_item(datetime.now(VN_TZ), "negative", topics=(OTHER_TOPIC,)))
+    return Sample(items, total, positive, negative, this_monday)
+
+
+def wait(driver, timeout: float = WAIT_S) -> WebDriverWait:
+    # Dash replaces the page content when a callback answers: an element found a moment ago
+    # can be gone by the time it is read, so a stale element just means "look again".
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def wait_for(driver, css: str, timeout: float = WAIT_S):
+    return wait(driver, timeout).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def text(driver, element_id: str) -> str:
+    return driver.find_element(By.ID, element_id).text
+
+
+def screenshot(driver, path) -> None:
+    """The whole page, not just the window: grow the window to the page's height first."""
+    height, chrome = driver.execute_script(
+        "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]"
+    )
+    driver.set_window_size(1440, max(900, int(height) + int(chrome)))
+    driver.save_screenshot(str(path))
+
+
+def choose_topic(driver, name: str) -> None:
+    driver.find_element(By.ID, ids.OVERVIEW_TOPIC).click()
+    options = wait(driver).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[role=listbox] [role=option]")
+    )
+    texts = [option.text for option in options]
+    assert name in texts, texts
+    options[texts.index(name)].click()
+
+
+def assert_clean_console_and_offline(driver, base_url: str) -> None:
+    severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert severe == [], severe
+    resources = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert resources, "no resources recorded"
+    foreign = [url for url in resources if not url.startswith(base_url)]
+    assert foreign == [], foreign
+
+
+def test_overview_renders_the_numbers(
+    browser, live_server, config, store, make_item, screenshot_dir
+) -> None:
+    sample = sample_items(make_item)
+    store.upsert(sample.items)
+    base_url = live_server(create_app(config, store))
+
+    browser.get(base_url + "/")
+    wait_for(browser, f"#{ids.OVERVIEW_VOLUME_GRAPH} .main-svg")
+    wait_for(browser, f"#{ids.OVERVIEW_COVERAGE_GRAPH} .main-svg")
+    wait(browser).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, f"#{ids.OVERVIEW_VOLUME_GRAPH} .bars"))
+        == 4
+    )
+
+    assert browser.title == "phuxanh – Giám sát dư luận"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Tổng quan dư luận"
+    assert text(browser, ids.OVERVIEW_KPI_TOTAL) == f"{sample.total:,d}".replace(",", ".")
+    assert text(browser, ids.OVERVIEW_KPI_POSITIVE) == vn_pct(sample.positive, sample.total)
+    assert text(browser, ids.OVERVIEW_KPI_NEGATIVE) == vn_pct(sample.negative, sample.total)
+    week = sample.this_monday.isocalendar().week
+    latest = f"Tuần {week} ({sample.this_monday:%d/%m})"
+    # This week (k=0): 3 official positive, 2 negative.
+    assert text(browser, ids.OVERVIEW_COVERAGE_TEXT).startswith(
+        f"{latest}: 3 tin tích cực từ kênh chính thống, 2 tin tiêu cực — tỉ lệ 1,5 : 1"
+    )
+    assert text(browser, ids.OVERVIEW_KPI_COVERAGE) == "60%"
+
+    ticks = [
+        tick.text for tick in browser.find_elements(
+            By.CSS_SELECTOR, f"#{ids.OVERVIEW_VOLUME_GRAPH} .xtick text"
+        )
+    ]
+    assert len(ticks) == 12, ticks
+    assert ticks[-1] == latest
+    legend = [
+        entry.text for entry in browser.find_elements(
+            By.CSS_SELECTOR, f"#{ids.OVERVIEW_VOLUME_GRAPH} .legendtext"
+        )
+    ]
+    assert legend == ["Tích cực", "Trung lập", "Tiêu cực", "Chưa phân loại"]
+
+    screenshot(browser, screenshot_dir / "overview.png")
+
+    # Another topic: only the one item tagged with it this week.
+    choose_topic(browser, "Chuyển đổi số")
+    wait(browser).until(
+        lambda d: d.find_element(By.ID, ids.OVERVIEW_KPI_TOTAL).text == "1"
+    )
+    assert text(browser, ids.OVERVIEW_KPI_NEGATIVE) == "100,0%"
+    assert_clean_console_and_offline(browser, base_url)
+
+
+def test_overview_empty_state(
+    browser, live_server, config, store, screenshot_dir
+) -> None:
+    base_url = live_server(create_app(config, store))
+    browser.get(base_url + "/")
+    empty = wait_for(browser, f"#{ids.OVERVIEW_EMPTY}")
+    assert "Chưa có dữ liệu. Chạy phuxanh crawl hoặc make demo." in empty.text
+    assert browser.find_elements(By.ID, ids.OVERVIEW_VOLUME_GRAPH) == []
+    assert browser.title == "phuxanh – Giám sát dư luận"
+    screenshot(browser, screenshot_dir / "overview-empty.png")
+    assert_clean_console_and_offline(browser, base_url)
+
+
+class BrokenStore:
+    def count(self, *_args: Any, **_kwargs: Any) -> int:
+        raise StoreError("var/phuxanh.db: cannot open the store (disk I/O error)")
+
+    aggregate = count
+
+
+def test_a_store_failure_shows_the_error_banner(browser, live_server, config) -> None:
+    base_url = live_server(create_app(config, BrokenStore()))  # type: ignore[arg-type]
+    browser.get(base_url + "/")
+    banner = wait_for(browser, f"#{ids.ERROR_BANNER}")
+    assert "Không tải được dữ liệu" in banner.text
+    assert "cannot open the store" in banner.text
+    browser.find_element(By.ID, ids.ERROR_DISMISS).click()
+    wait(browser).until(
+        ec.invisibility_of_element_located((By.ID, ids.ERROR_BANNER))
+    )
+    assert_clean_console_and_offline(browser, base_url)
