@@ -190,6 +190,19 @@ def _find_secrets(data: Mapping[str, Any], path: Path, trail: str = "") -> None:
             _find_secrets(value, path, here)
 
 
+def _env_value(value: str) -> Any:
+    """A YAML scalar (``8060`` -> 8060, ``true`` -> True), a list or mapping only when written
+    as ``[...]`` or ``{...}``; anything else stays the string it is, so a user agent like
+    ``x/1 (contact: a@b.vn)`` is not misread as a mapping."""
+    try:
+        parsed = yaml.safe_load(value) if value else value
+    except yaml.YAMLError:
+        return value
+    if isinstance(parsed, dict | list) and not value.lstrip().startswith(("[", "{")):
+        return value
+    return parsed
+
+
 def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
     """``PHUXANH_SECTION__FIELD=value`` -> {"section": {"field": value}} (YAML-typed values)."""
     overrides: dict[str, Any] = {}
@@ -200,10 +213,7 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
         if rest in {"CONFIG", "CONFIG_DIR"}:
             continue
         parts = [part.lower() for part in rest.split("__")]
-        try:
-            parsed = yaml.safe_load(value) if value else value
-        except yaml.YAMLError:
-            parsed = value
+        parsed = _env_value(value)
         target = overrides
         for part in parts[:-1]:
             target = target.setdefault(part, {})

@@ -23,7 +23,10 @@ def merge_upsert(stored: Item, incoming: Item) -> Item:
     content_changed = stored.content_hash != incoming.content_hash
     update: dict[str, object] = {"fetched_at": min(stored.fetched_at, incoming.fetched_at)}
     crawl_time = DateSource.CRAWL_TIME
-    if incoming.date_source == crawl_time and stored.date_source != crawl_time:
+    # A real date beats a crawl-time guess; between two guesses the earlier is the better one.
+    if incoming.date_source == crawl_time and (
+        stored.date_source != crawl_time or stored.published_at <= incoming.published_at
+    ):
         update["published_at"] = stored.published_at
         update["date_source"] = stored.date_source
     if incoming.sentiment is None:

@@ -123,3 +123,11 @@ def test_no_topics_is_an_error(tmp_path: Path) -> None:
 
 def test_package_config_dir_exists() -> None:
     assert (PACKAGE_CONFIG_DIR / "default.yaml").is_file()
+
+
+def test_environment_strings_with_colons_stay_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHUXANH_CRAWL__USER_AGENT", "phuxanh/1 (contact: tuyengiao@tinh.gov.vn)")
+    monkeypatch.setenv("PHUXANH_CRAWL__DOWNLOAD_DELAY", "2.5")
+    config = load_config()
+    assert config.crawl.user_agent == "phuxanh/1 (contact: tuyengiao@tinh.gov.vn)"
+    assert config.crawl.download_delay == 2.5

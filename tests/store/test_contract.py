@@ -81,6 +81,16 @@ def test_crawl_time_date_never_replaces_a_real_date(store: Store) -> None:
     assert stored is not None and stored.published_at == item.published_at
 
 
+def test_of_two_crawl_time_guesses_the_earlier_stays(store: Store) -> None:
+    first = make_item(1, date_source=DateSource.CRAWL_TIME)
+    store.upsert([first])
+    later = first.model_copy(update={"published_at": first.published_at + timedelta(days=1)})
+    assert store.upsert([later]).unchanged == 1
+    stored = store.get(first.id)
+    assert stored is not None
+    assert stored.published_at == first.published_at
+
+
 def test_data_survives_reopening(open_store: Callable[[], Store]) -> None:
     first = open_store()
     first.upsert([make_item(1)])

@@ -1,0 +1,1 @@
+"""Pure extraction functions: no Scrapy, no I/O. Bytes in, plain data out."""

@@ -1,0 +1,121 @@
+"""An article page -> :class:`ArticleData`: a pure function, unit-tested on saved pages.
+
+The published date is taken from the strongest evidence that is plausible (see
+:func:`crawlers.extract.dates.implausible`), and ``date_source`` says which it was:
+
+1. PAGE_METADATA: ``article:published_time``, ``itemprop=datePublished``, JSON-LD
+   ``datePublished``, ``meta[name=pubdate]``, ``<time datetime>``. When that is a day without a
+   time (Báo Cần Thơ's JSON-LD "2026-01-08") and the page prints the same day with a time
+   ("08/01/2026 - 18:21"), the printed one is more precise and wins as PAGE_TEXT.
+2. PAGE_TEXT: a date printed in the page ("Thứ hai, 10/3/2026, 08:15 (GMT+7)").
+3. FEED: the feed entry's date.
+4. URL: a date in the URL (/2026/03/10/, -20260307075519174.htm).
+5. CRAWL_TIME: ``fetched_at``; the store keeps such items out of trends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml.html import HtmlElement
+
+from crawlers.extract import page_meta
+from crawlers.extract.body import article_text
+from crawlers.extract.dates import ParsedDate, date_from_url, implausible, parse_date, same_day
+from crawlers.extract.feed import FeedEntry
+from crawlers.extract.markup import parse_html
+from phuxanh.errors import InputError
+from phuxanh.schema import DateSource, as_vn_aware
+from phuxanh.text import clean
+
+# Less than this is a menu or a caption that trafilatura kept, not an article: the shortest
+# real news briefs run to a couple of sentences.
+MIN_TEXT_CHARS = 40
+
+
+@dataclass(frozen=True)
+class ArticleData:
+    title: str
+    text: str  # paragraphs joined by "\n", stored form (NFC, new-style tone marks)
+    published_at: datetime  # aware
+    date_source: DateSource
+    author: str | None
+    canonical_url: str
+    lang: str  # ISO 639-1
+    # Dates that were found but refused, and why; for logs and for debugging a wrong date.
+    date_notes: tuple[str, ...] = ()
+
+
+def _first_plausible(
+    raw_dates: list[str], now: datetime, notes: list[str], label: str, need_time: bool = False
+) -> ParsedDate | None:
+    for raw in raw_dates:
+        parsed = parse_date(raw, now)
+        if parsed.value is None:
+            if parsed.reason and not parsed.reason.startswith("unrecognised"):
+                notes.append(f"{label}: {parsed.reason}")
+            continue
+        if need_time and not parsed.has_time:
+            continue
+        return parsed
+    return None
+
+
+def choose_date(
+    tree: HtmlElement, url: str, fetched_at: datetime, feed_entry: FeedEntry | None = None
+) -> tuple[datetime, DateSource, tuple[str, ...]]:
+    """The publication date, where it came from, and notes on the dates refused."""
+    notes: list[str] = []
+    meta = _first_plausible(page_meta.metadata_dates(tree), fetched_at, notes, "page metadata")
+    if meta is not None and meta.value is not None and meta.has_time:
+        return meta.value, DateSource.PAGE_METADATA, tuple(notes)  # the common case: done
+    specific, anywhere = page_meta.text_dates(tree)
+    printed = _first_plausible(specific, fetched_at, notes, "page text", need_time=True)
+    printed = printed or _first_plausible(anywhere, fetched_at, [], "page text", need_time=True)
+    if meta is not None and meta.value is not None:
+        if printed and printed.value and same_day(meta.value, printed.value):
+            return printed.value, DateSource.PAGE_TEXT, tuple(notes)
+        return meta.value, DateSource.PAGE_METADATA, tuple(notes)
+    printed = printed or _first_plausible(specific, fetched_at, notes, "page text")
+    if printed is not None and printed.value is not None:
+        return printed.value, DateSource.PAGE_TEXT, tuple(notes)
+    if feed_entry is not None and feed_entry.published_at is not None:
+        reason = implausible(feed_entry.published_at, fetched_at)
+        if not reason:
+            return feed_entry.published_at, DateSource.FEED, tuple(notes)
+        notes.append(f"feed: {reason}")
+    from_url = date_from_url(url, fetched_at)
+    if from_url.value is not None:
+        return from_url.value, DateSource.URL, tuple(notes)
+    return fetched_at, DateSource.CRAWL_TIME, tuple(notes)
+
+
+def extract_article(
+    html: str, url: str, fetched_at: datetime, feed_entry: FeedEntry | None = None
+) -> ArticleData:
+    """Title, body, date, byline, canonical URL and language of an article page.
+
+    ``url`` is the URL the page was fetched from (after redirects); ``fetched_at`` is also the
+    "now" against which dates are judged. Raises InputError naming ``url`` when the page has no
+    extractable text.
+    """
+    fetched_at = as_vn_aware(fetched_at)
+    tree = parse_html(html, url)
+    text = article_text(tree, html, page_meta.lead(tree))
+    if len(text) < MIN_TEXT_CHARS:
+        raise InputError(
+            f"{url}: no article text found in the page ({len(text)} characters of text)"
+        )
+    title = page_meta.title(tree) or (feed_entry.title if feed_entry else "")
+    published_at, date_source, notes = choose_date(tree, url, fetched_at, feed_entry)
+    return ArticleData(
+        title=clean(title),
+        text=text,
+        published_at=published_at,
+        date_source=date_source,
+        author=page_meta.author(tree),
+        canonical_url=page_meta.canonical(tree, url),
+        lang=page_meta.lang(tree),
+        date_notes=notes,
+    )

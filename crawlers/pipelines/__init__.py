@@ -1,0 +1,1 @@
+"""Item pipelines, one job each (order set in :data:`crawlers.addon.ITEM_PIPELINES`)."""

@@ -1,0 +1,157 @@
+"""Run the crawl in-process and report what happened.
+
+Twisted's reactor can be started once per process and never restarted, so :func:`crawl` runs
+once per process; a second call raises instead of hanging. Anything that needs several crawls
+(tests, a scheduler) runs each in its own process, e.g.::
+
+    python -m crawlers.run --config config/ [--source vnexpress ...]
+
+which prints the report as one JSON object on its last line of stdout (logs go to stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawlers.stats import (
+    ARTICLES_FETCHED,
+    DROPPED,
+    FEEDS_FETCHED,
+    SKIPPED,
+    STORE_ERROR,
+    STORED,
+)
+from phuxanh.config import Config
+from phuxanh.errors import PhuxanhError, StoreError
+from phuxanh.store.base import UpsertResult
+
+_reactor_used = False
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    feeds_fetched: int = 0
+    articles_fetched: int = 0
+    items_stored: UpsertResult = field(default_factory=UpsertResult)
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    skipped: dict[str, int] = field(default_factory=dict)  # feed entries not requested
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    finish_reason: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True)
+
+
+def _by_prefix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {
+        key[len(prefix):]: int(value)
+        for key, value in sorted(stats.items())
+        if key.startswith(prefix)
+    }
+
+
+def report_from_stats(
+    stats: Mapping[str, Any], errors: Sequence[tuple[str, str]]
+) -> CrawlReport:
+    stored = _by_prefix(stats, STORED)
+    return CrawlReport(
+        feeds_fetched=int(stats.get(FEEDS_FETCHED, 0)),
+        articles_fetched=int(stats.get(ARTICLES_FETCHED, 0)),
+        items_stored=UpsertResult(
+            stored.get("inserted", 0), stored.get("updated", 0), stored.get("unchanged", 0)
+        ),
+        dropped=_by_prefix(stats, DROPPED),
+        skipped=_by_prefix(stats, SKIPPED),
+        errors=list(errors),
+        finish_reason=str(stats.get("finish_reason", "")),
+    )
+
+
+def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlReport:
+    """Crawl the enabled sources (or the named ones) once and report.
+
+    Raises ConfigError for an unknown or disabled source key, StoreError when the store
+    cannot be opened or written, PhuxanhError when Scrapy itself fails, and RuntimeError when
+    called twice in one process.
+    """
+    global _reactor_used
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawlers.addon import PHUXANH_CONFIG
+    from crawlers.spiders.rss import RssSpider, select_sources
+    from phuxanh.store import open_store
+
+    # A bad source key or an unreachable store fails here with one clear error, before Scrapy
+    # starts (the pipeline would fail too, but inside Scrapy's start-up noise).
+    select_sources(config, source_keys)
+    open_store(config).close()
+    if _reactor_used:
+        raise RuntimeError(
+            "crawl() runs once per process (the Twisted reactor cannot restart); run "
+            "`python -m crawlers.run` in a new process for another crawl"
+        )
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    settings.set(PHUXANH_CONFIG, config, priority="cmdline")
+    # A caller that set up logging (the phuxanh CLI) keeps it, levels included; otherwise
+    # Scrapy's handler logs to stderr at LOG_LEVEL. Both at once would print every line twice.
+    caller_logging = bool(logging.getLogger().handlers)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not caller_logging, priority="cmdline")
+    process = CrawlerProcess(settings)
+    if caller_logging:
+        for name in ("scrapy", "twisted", "py.warnings"):
+            logging.getLogger(name).setLevel(logging.getLogger().level)
+    crawler = process.create_crawler(RssSpider)
+    failures: list[Any] = []
+    process.crawl(crawler, source_keys=list(source_keys) if source_keys else None).addErrback(
+        failures.append
+    )
+    _reactor_used = True
+    # Signal handlers (Ctrl-C stops the crawl cleanly) can only be installed from the main
+    # thread; a caller running us in a worker thread stops us by other means.
+    process.start(install_signal_handlers=threading.current_thread() is threading.main_thread())
+    if failures:
+        error = failures[0].value
+        if isinstance(error, PhuxanhError):
+            raise error
+        raise PhuxanhError(f"the crawl failed: {type(error).__name__}: {error}") from error
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    spider = crawler.spider
+    report = report_from_stats(stats, getattr(spider, "errors", []))
+    if stats.get(STORE_ERROR):
+        raise StoreError(
+            f"crawl stopped: the store failed ({stats[STORE_ERROR]}); "
+            f"{report.items_stored.written} items were written before that"
+        )
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from phuxanh.config import load_config
+
+    parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", help="config directory or YAML file (default: config/)")
+    parser.add_argument("--source", action="append", dest="sources", metavar="KEY",
+                        help="crawl only this source (repeatable)")
+    args = parser.parse_args(argv)
+    try:
+        report = crawl(load_config(args.config), args.sources)
+    except PhuxanhError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.to_json())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Spiders route requests only; see :mod:`crawlers.extract` for parsing."""

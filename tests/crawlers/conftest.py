@@ -1,0 +1,208 @@
+"""Fixtures for the crawler tests.
+
+- ``config``: the repo's config, data dir under tmp_path (the top-level conftest sets it).
+- ``make_crawler``: a configured, never-started Scrapy crawler carrying that config.
+- ``fixture_bytes`` / ``fixture_text``: files under tests/fixtures/ (the one way tests read them).
+- ``cp1258``: text encoded as a windows-1258 page sends it.
+- ``site``: a tiny offline news site (stdlib HTTP server on 127.0.0.1, ephemeral port) serving
+  our own Vietnamese pages about Directive 57 with the faults real sites have (wrong charset,
+  gzip without a header, 404, 500, a broken feed, robots.txt, a redirect). Every request path
+  is recorded so tests can assert what was (not) fetched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from phuxanh.config import Config, load_config
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
+SITE_PAGES = FIXTURES / "html" / "site"
+FEEDS = FIXTURES / "feeds"
+
+# windows-1258 spells a toned vowel as base letter + combining tone mark; only these five.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """``text`` as a windows-1258 web page would send it (Python's codec does not decompose
+    precomposed letters like "ạ" itself)."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out.append(char.encode("cp1258"))
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        tones = "".join(c for c in parts if c in _TONES)
+        out.append((base + tones).encode("cp1258"))
+    return b"".join(out)
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Site:
+    """Routes by path; unknown paths are 404."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self.base = ""
+
+    def record(self, path: str) -> None:
+        with self._lock:
+            self.requests.append(path)
+
+    def fetched(self, path: str) -> int:
+        with self._lock:
+            return sum(1 for seen in self.requests if seen.split("?", 1)[0] == path)
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def page(self, name: str) -> str:
+        return (SITE_PAGES / name).read_text(encoding="utf-8").replace("{base}", self.base)
+
+    def build(self) -> None:
+        html = "text/html; charset=utf-8"
+        rss = "application/rss+xml; charset=utf-8"
+        feed = (FEEDS / "site_bao-thu-nghiem.rss").read_text(encoding="utf-8")
+        self.routes = {
+            "/robots.txt": Route(body=b"User-agent: *\nDisallow: /private/\n",
+                                 headers={"Content-Type": "text/plain"}),
+            "/feeds/thoi-su.rss": Route(body=feed.replace("{base}", self.base).encode(),
+                                        headers={"Content-Type": rss}),
+            "/feeds/hong.rss": Route(body=(FEEDS / "broken_not_xml.rss").read_bytes(),
+                                     headers={"Content-Type": rss}),
+            "/feeds/tat.rss": Route(body=feed.replace("{base}", self.base).encode(),
+                                    headers={"Content-Type": rss}),
+            "/bai/chi-thi-57-an-ninh-mang.html": Route(
+                body=self.page("chi-thi-57-an-ninh-mang.html").encode(),
+                headers={"Content-Type": html}),
+            "/bai/chi-thi-57-khong-dau.html": Route(
+                body=self.page("chi-thi-57-khong-dau.html").encode(),
+                headers={"Content-Type": html}),
+            "/bai/cp1258-khai-bao-dung.html": Route(
+                body=to_cp1258(self.page("cp1258-khai-bao-dung.html")),
+                headers={"Content-Type": "text/html; charset=windows-1258"}),
+            "/bai/2026/03/12/cp1258-khai-bao-sai.html": Route(
+                body=to_cp1258(self.page("cp1258-khai-bao-sai.html")),
+                headers={"Content-Type": html}),
+            "/bai/thoi-tiet.html": Route(body=self.page("thoi-tiet.html").encode(),
+                                         headers={"Content-Type": html}),
+            "/bai/loi-may-chu.html": Route(status=500, body=b"Internal Server Error",
+                                           headers={"Content-Type": "text/plain"}),
+            "/private/noi-bo.html": Route(body=self.page("noi-bo.html").encode(),
+                                          headers={"Content-Type": html}),
+            # gzip bytes, no Content-Encoding header: the crawler must notice by itself
+            "/bai/nen-gzip.html": Route(body=gzip.compress(self.page("nen-gzip.html").encode()),
+                                        headers={"Content-Type": "text/html"}),
+            "/r/chuyen-huong": Route(status=301, headers={
+                "Location": f"{self.base}/bai/chuyen-huong.html"}),
+            "/bai/chuyen-huong.html": Route(body=self.page("chuyen-huong.html").encode(),
+                                            headers={"Content-Type": html}),
+            "/bai/bai-cu.html": Route(body=self.page("chi-thi-57-an-ninh-mang.html").encode(),
+                                      headers={"Content-Type": html}),
+        }
+
+
+def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            site.record(self.path)
+            route = site.routes.get(self.path.split("?", 1)[0], Route(404, b"Not Found"))
+            self.send_response(route.status)
+            for name, value in route.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the test reads site.requests instead
+
+    return Handler
+
+
+@contextmanager
+def serve_site() -> Iterator[Site]:
+    site = Site()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    site.build()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _fixture_bytes(relative: str) -> bytes:
+    """A file under tests/fixtures/ (``"html/vnexpress_article.html"``)."""
+    return (FIXTURES / relative).read_bytes()
+
+
+def _fixture_text(relative: str) -> str:
+    return _fixture_bytes(relative).decode("utf-8")
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(REPO / "config")
+
+
+@pytest.fixture
+def make_crawler(config: Config) -> Any:
+    """A configured (not started) Scrapy crawler with our Config in its settings."""
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.addon import PHUXANH_CONFIG
+
+    def make(**settings: Any) -> Any:
+        return get_crawler(settings_dict={PHUXANH_CONFIG: config, **settings})
+
+    return make
+
+
+@pytest.fixture
+def fixture_bytes() -> Any:
+    return _fixture_bytes
+
+
+@pytest.fixture
+def fixture_text() -> Any:
+    return _fixture_text
+
+
+@pytest.fixture
+def cp1258() -> Any:
+    return to_cp1258
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve_site() as served:
+        yield served
