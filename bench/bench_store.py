@@ -92,11 +92,26 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--dir", type=Path, default=None, help="keep the store here")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="reuse the store already in --dir; time only the reads")
     args = parser.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="phuxanh-bench-"))
     store = SQLiteStore(folder / "bench.db")
     results: dict[str, object] = {"items": args.items}
 
+    if args.queries_only:
+        results["items"] = store.count(ItemFilter(include_undated=True))
+    else:
+        write_phase(store, args, results)
+    run_queries(store, results)
+    results["db_mb"] = round(sum(f.stat().st_size for f in folder.glob("bench.db*")) / 2**20, 1)
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    results["python"] = sys.version.split()[0]
+    store.close()
+    print(json.dumps(results))
+
+
+def write_phase(store: SQLiteStore, args: argparse.Namespace, results: dict[str, object]) -> None:
     insert_s = 0.0
     batch: list[Item] = []
     ids: list[str] = []
@@ -140,6 +155,9 @@ def main() -> None:
     results["set_labels_items_per_s"] = round(len(ids) / (time.perf_counter() - started))
     print(f"labels: {results['set_labels_items_per_s']} items/s")
 
+
+def run_queries(store: SQLiteStore, results: dict[str, object]) -> None:
+
     rare = vocabulary(random.Random(7))[3000:3002]
     queries = {
         "search_selective_ms": lambda: store.search(f"{rare[0]} {rare[1]}", limit=20),
@@ -157,12 +175,6 @@ def main() -> None:
         results[name] = {"p50": p(samples, 0.5), "max": round(max(samples), 2),
                          "mean": round(statistics.fmean(samples), 2)}
         print(f"{name}: p50 {results[name]['p50']} ms")  # type: ignore[index]
-
-    results["db_mb"] = round(sum(f.stat().st_size for f in folder.glob("bench.db*")) / 2**20, 1)
-    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    results["python"] = sys.version.split()[0]
-    store.close()
-    print(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -171,7 +171,7 @@ def search(ctx: click.Context, query: str, limit: int, newest: bool) -> None:
 
     store = open_store(_config(ctx))
     page = store.search(query, sort="newest" if newest else "relevance", limit=limit)
-    click.echo(f"{page.total} matches")
+    click.echo(f"{page.total}{'+' if page.total_capped else ''} matches")
     for hit in page.hits:
         day = hit.item.published_at.strftime("%d/%m/%Y")
         click.echo(f"  {day}  {hit.item.outlet}: {hit.item.title}  <{hit.item.url}>")

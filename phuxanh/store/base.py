@@ -87,7 +87,11 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[SearchHit]
-    total: int  # all matches, not just this page
+    total: int  # all matches, not just this page; a lower bound when total_capped
+    # True when the query matched so many items that counting them all was not worth it: the
+    # total is then "at least this many", and hits come from the most recently collected
+    # matches (see the backend's docs).
+    total_capped: bool = False
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ _WEEKLY_KEY_COLUMNS = tuple(c for c in _ROLLUP_KEY_COLUMNS
                             if c not in {"day", "source", "outlet", "province"})
 _WEEKLY_POSITIONS = [_ROLLUP_KEY_COLUMNS.index(c) for c in _WEEKLY_KEY_COLUMNS]
 _BATCH = 500
+SEARCH_COUNT_CAP = 10_000  # beyond this a full-text total is reported as "10 000+"
+SEARCH_WINDOW = 10_000  # broad queries rank among this many newest matches first
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -337,6 +339,9 @@ class SQLiteStore:
         return found
 
     def count(self, filters: ItemFilter | None = None) -> int:
+        if filters is None or filters.review_statuses is None:
+            # The rollups answer in milliseconds what a scan of a million rows takes a second for.
+            return sum(row.count for row in self.aggregate("week", (), filters))
         where, params = items_where(filters)
         return int(self._conn().execute(f"SELECT count(*) FROM items WHERE {where}", params)
                    .fetchone()[0])
@@ -377,34 +382,69 @@ class SQLiteStore:
         offset: int = 0,
     ) -> SearchPage:
         where, params = items_where(filters or ItemFilter(include_undated=True))
-        conn = self._conn()
         match = fts_query(query)
-        if match is None:
-            total = conn.execute(f"SELECT count(*) FROM items WHERE {where}", params).fetchone()[0]
+        if match is not None:
+            return self._search_text(match, where, params, sort, limit, offset)
+        conn = self._conn()
+        total = conn.execute(f"SELECT count(*) FROM items WHERE {where}", params).fetchone()[0]
+        rows = conn.execute(
+            f"SELECT doc FROM items WHERE {where} "
+            f"ORDER BY published_ts DESC, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return SearchPage(
+            hits=[SearchHit(Item.model_validate_json(r["doc"]), 0.0) for r in rows],
+            total=int(total),
+        )
+
+    def _search_text(
+        self, match: str, where: str, params: list[Any], sort: str, limit: int, offset: int
+    ) -> SearchPage:
+        """Full-text search that stays fast for queries matching most of a million items.
+
+        Counting and ranking every match of a very common query ("an ninh mang") costs
+        seconds. So the count stops at SEARCH_COUNT_CAP, and such broad queries rank only the
+        newest SEARCH_WINDOW matches by collection order (FTS rowid), widening the window until
+        the page is full or it covers every match. Selective queries are exact.
+        """
+        conn = self._conn()
+        base = (
+            "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
+            f"WHERE items_fts MATCH ? AND {where}"
+        )
+        total = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?)",
+            (match, *params, SEARCH_COUNT_CAP + 1),
+        ).fetchone()[0]
+        capped = total > SEARCH_COUNT_CAP
+        # bm25 weights: a match in the title counts three times one in the body.
+        order = (
+            "score DESC, items.published_ts DESC" if sort == "relevance"
+            else "items.published_ts DESC, score DESC"
+        )
+        window = SEARCH_WINDOW
+        while True:
+            floor = None
+            if capped:
+                row = conn.execute(
+                    "SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
+                    "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                    (match, window + offset - 1),
+                ).fetchone()
+                floor = row[0] if row else None
             rows = conn.execute(
-                f"SELECT doc, 0.0 AS score FROM items WHERE {where} "
-                f"ORDER BY published_ts DESC, id LIMIT ? OFFSET ?",
-                (*params, limit, offset),
-            ).fetchall()
-        else:
-            base = (
-                "FROM items_fts JOIN items ON items.rowid = items_fts.rowid "
-                f"WHERE items_fts MATCH ? AND {where}"
-            )
-            total = conn.execute(f"SELECT count(*) {base}", (match, *params)).fetchone()[0]
-            # bm25 weights: a match in the title counts three times one in the body.
-            order = (
-                "score DESC, items.published_ts DESC" if sort == "relevance"
-                else "items.published_ts DESC, score DESC"
-            )
-            rows = conn.execute(
-                f"SELECT items.doc, -bm25(items_fts, 3.0, 1.0) AS score {base} "
+                f"SELECT items.doc, -bm25(items_fts, 3.0, 1.0) AS score {base}"
+                f"{' AND items_fts.rowid >= ?' if floor is not None else ''} "
                 f"ORDER BY {order}, items.id LIMIT ? OFFSET ?",
-                (match, *params, limit, offset),
+                (match, *params, *([floor] if floor is not None else []), limit, offset),
             ).fetchall()
+            if floor is None or len(rows) >= limit:
+                break
+            window *= 4
         return SearchPage(
             hits=[SearchHit(Item.model_validate_json(r["doc"]), float(r["score"])) for r in rows],
-            total=int(total),
+            total=min(int(total), SEARCH_COUNT_CAP),
+            total_capped=capped,
         )
 
     def aggregate(

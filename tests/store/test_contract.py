@@ -379,3 +379,14 @@ def test_filtering_on_several_topics_counts_each_item_once(store: Store) -> None
         rows = store.aggregate(interval, ["official"], both)  # type: ignore[arg-type]
         assert {r.key["official"]: r.count for r in rows} == {True: 1, False: 1}
     assert store.count(both) == 2
+
+
+def test_count_agrees_with_search_totals_for_any_filter(store: Store) -> None:
+    items = [make_item(n, official=n % 2 == 0, topics=["chi-thi-57"] if n % 3 else [],
+                       date_source=DateSource.CRAWL_TIME if n == 5 else DateSource.FEED)
+             for n in range(12)]
+    store.upsert(items)
+    store.set_review(items[0].id, Review(status="dismissed"), 0, "r")
+    for filters in (ItemFilter(), ItemFilter(official=True), ItemFilter(topics=["chi-thi-57"]),
+                    ItemFilter(include_undated=True), ItemFilter(review_statuses=["dismissed"])):
+        assert store.count(filters) == store.search("", filters).total, filters
