@@ -104,12 +104,12 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlRepo
     settings.set(PHUXANH_CONFIG, config, priority="cmdline")
     # A caller that set up logging (the phuxanh CLI) keeps it, levels included; otherwise
     # Scrapy's handler logs to stderr at LOG_LEVEL. Both at once would print every line twice.
+    # A caller that set up logging (the phuxanh CLI) keeps it; its handlers filter by level,
+    # which Scrapy's logging set-up (it resets the "scrapy" logger to DEBUG) does not touch.
+    # Otherwise Scrapy's handler logs to stderr at LOG_LEVEL. Both at once would print twice.
     caller_logging = bool(logging.getLogger().handlers)
     settings.set("LOG_INSTALL_ROOT_HANDLER", not caller_logging, priority="cmdline")
     process = CrawlerProcess(settings)
-    if caller_logging:
-        for name in ("scrapy", "twisted", "py.warnings"):
-            logging.getLogger(name).setLevel(logging.getLogger().level)
     crawler = process.create_crawler(RssSpider)
     failures: list[Any] = []
     process.crawl(crawler, source_keys=list(source_keys) if source_keys else None).addErrback(

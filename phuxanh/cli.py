@@ -46,6 +46,9 @@ def _friendly_errors(func: F) -> F:
             _fail(str(exc), EXIT_ERROR)
         except KeyboardInterrupt:
             _fail("interrupted", EXIT_ERROR)
+        except BrokenPipeError:  # `phuxanh stats | head`: the reader left, nothing to report
+            sys.stderr.close()
+            sys.exit(0)
         except Exception as exc:
             if debug:
                 raise
@@ -79,6 +82,9 @@ def main(ctx: click.Context, config_path: Path | None, data_dir: Path | None, ve
     """phuxanh: follow how a topic (Directive 57-CT/TW first) is discussed in Vietnamese media."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        # Libraries (Scrapy) reset their loggers' levels; a handler level still holds.
+        handler.setLevel(level)
     overrides = {"data_dir": str(data_dir)} if data_dir else {}
     ctx.obj = {"config_path": config_path, "overrides": overrides, "debug": debug}
 

@@ -33,13 +33,24 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> Any:
 
 
 def describe_crawl(report: Any) -> str:
-    """One readable paragraph from a crawl report dataclass."""
-    data = dataclasses.asdict(report) if dataclasses.is_dataclass(report) else dict(report)
-    errors = data.pop("errors", []) or []
-    lines = [", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in data.items())]
-    lines += [f"  error: {url}: {reason}" for url, reason in errors[:20]]
-    if len(errors) > 20:
-        lines.append(f"  ... and {len(errors) - 20} more errors")
+    """A few readable lines from a crawlers.run.CrawlReport."""
+    stored = report.items_stored
+
+    def counts(mapping: dict[str, int]) -> str:
+        return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in mapping.items())
+
+    lines = [
+        f"{report.feeds_fetched} feeds and {report.articles_fetched} articles fetched; "
+        f"stored {stored.inserted} new, {stored.updated} updated, {stored.unchanged} unchanged "
+        f"(finished: {report.finish_reason or 'unknown'})",
+    ]
+    if report.dropped:
+        lines.append(f"dropped: {counts(report.dropped)}")
+    if report.skipped:
+        lines.append(f"not fetched again: {counts(report.skipped)}")
+    lines += [f"error: {url}: {reason}" for url, reason in report.errors[:20]]
+    if len(report.errors) > 20:
+        lines.append(f"... and {len(report.errors) - 20} more errors")
     return "\n".join(lines)
 
 

@@ -1,0 +1,1 @@
+"""Classifier backends. Each reads a self-describing model directory (no pickle)."""
