@@ -36,6 +36,37 @@ def _in(column: str, values: Sequence[Any], params: list[Any]) -> str:
     return f"{column} IN ({','.join('?' * len(values))})" if values else "0"
 
 
+def _shared_clauses(
+    f: ItemFilter, prefix: str, sentiment: str, day: str, clauses: list[str], params: list[Any]
+) -> None:
+    """The filters the items table and the rollups answer alike (their column names differ only
+    for the effective sentiment and the day)."""
+    for values, column in (
+        (f.sources, "source"),
+        (f.source_types, "source_type"),
+        (f.provinces, "province"),
+        (f.sentiments, sentiment),
+    ):
+        if values is not None:
+            clauses.append(_in(prefix + column, list(values), params))
+    if f.official is not None:
+        clauses.append(f"{prefix}official = ?")
+        params.append(int(f.official))
+    if f.misinformation is not None:
+        clauses.append(f"{prefix}misinfo = ?")
+        params.append(f.misinformation)
+    if f.originals_only:
+        clauses.append(f"{prefix}is_original = 1")
+    if f.date_from is not None:
+        clauses.append(f"{prefix}{day} >= ?")
+        params.append(f.date_from.isoformat())
+    if f.date_to is not None:
+        clauses.append(f"{prefix}{day} <= ?")
+        params.append(f.date_to.isoformat())
+    if not f.include_undated:
+        clauses.append(f"{prefix}dated = 1")
+
+
 def items_where(filters: ItemFilter | None, prefix: str = "items.") -> tuple[str, list[Any]]:
     """WHERE clause (without the keyword) over the items table for ``filters``."""
     f = filters or ItemFilter()
@@ -47,31 +78,9 @@ def items_where(filters: ItemFilter | None, prefix: str = "items.") -> tuple[str
         inner = _in("topic", list(f.topics), params_topics)
         clauses.append(f"{p}rowid IN (SELECT item_rowid FROM item_topics WHERE {inner})")
         params.extend(params_topics)
-    for values, column in (
-        (f.sources, "source"),
-        (f.source_types, "source_type"),
-        (f.provinces, "province"),
-        (f.sentiments, "effective_sentiment"),
-        (f.review_statuses, "review_status"),
-    ):
-        if values is not None:
-            clauses.append(_in(p + column, list(values), params))
-    if f.official is not None:
-        clauses.append(f"{p}official = ?")
-        params.append(int(f.official))
-    if f.misinformation is not None:
-        clauses.append(f"{p}misinfo = ?")
-        params.append(f.misinformation)
-    if f.originals_only:
-        clauses.append(f"{p}is_original = 1")
-    if f.date_from is not None:
-        clauses.append(f"{p}vn_day >= ?")
-        params.append(f.date_from.isoformat())
-    if f.date_to is not None:
-        clauses.append(f"{p}vn_day <= ?")
-        params.append(f.date_to.isoformat())
-    if not f.include_undated:
-        clauses.append(f"{p}dated = 1")
+    if f.review_statuses is not None:
+        clauses.append(_in(p + "review_status", list(f.review_statuses), params))
+    _shared_clauses(f, p, "effective_sentiment", "vn_day", clauses, params)
     return (" AND ".join(clauses) or "1"), params
 
 
@@ -108,32 +117,8 @@ def rollup_where(
         clauses.append(_in("topic", list(f.topics), params))
     elif "topic" not in by:
         clauses.append("topic_rank = 0")  # count each item once
-    for values, column in (
-        (f.sources, "source"),
-        (f.source_types, "source_type"),
-        (f.provinces, "province"),
-        (f.sentiments, "sentiment"),
-    ):
-        if values is not None:
-            clauses.append(_in(column, list(values), params))
-    if f.official is not None:
-        clauses.append("official = ?")
-        params.append(int(f.official))
-    if f.misinformation is not None:
-        clauses.append("misinfo = ?")
-        params.append(f.misinformation)
-    if f.originals_only:
-        clauses.append("is_original = 1")
     # The weekly table's "week" is the Monday: from a Monday to a Sunday covers whole weeks.
-    period = "week" if weekly else "day"
-    if f.date_from is not None:
-        clauses.append(f"{period} >= ?")
-        params.append(f.date_from.isoformat())
-    if f.date_to is not None:
-        clauses.append(f"{period} <= ?")
-        params.append(f.date_to.isoformat())
-    if not f.include_undated:
-        clauses.append("dated = 1")
+    _shared_clauses(f, "", "sentiment", "week" if weekly else "day", clauses, params)
     return (" AND ".join(clauses) or "1"), params
 
 
