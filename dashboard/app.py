@@ -153,8 +153,9 @@ def create_app(config: Config, store: Store, *, clock: Clock = vn_now) -> dash.D
 
 def run(config: Config, store: Store) -> None:
     """Serve the dashboard on ``config.dashboard.host:port`` until interrupted."""
+    import waitress  # a production WSGI server, pure Python; Flask's own is for development
+
     app = create_app(config, store)
     log.info("dashboard on http://%s:%s/", config.dashboard.host, config.dashboard.port)
-    app.run(
-        host=config.dashboard.host, port=config.dashboard.port, debug=False, use_reloader=False,
-    )
+    waitress.serve(app.server, host=config.dashboard.host, port=config.dashboard.port,
+                   threads=8, ident="phuxanh")

@@ -192,7 +192,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the dashboard."""
     from phuxanh import jobs
 
-    jobs.serve(_config(ctx), host=host, port=port)
+    config = _config(ctx)
+    click.echo(f"Dashboard: http://{host or config.dashboard.host}:"
+               f"{port or config.dashboard.port}  (Ctrl+C to stop)")
+    jobs.serve(config, host=host, port=port)
 
 
 @main.command()
