@@ -121,3 +121,37 @@ def test_unknown_source_for_crawl_is_a_config_error() -> None:
     result = CliRunner().invoke(main, ["crawl", "--source", "nope"])
     assert result.exit_code == EXIT_CONFIG
     assert "no source with key 'nope'" in result.output
+
+
+def test_classify_jsonl_contract(tmp_path: Path) -> None:
+    rows = [
+        {"id": 1, "title": "Quán triệt Chỉ thị 57",
+         "text": "Tỉnh tổ chức hội nghị quán triệt, triển khai hiệu quả Chỉ thị 57 về an ninh "
+                 "mạng, nâng cao nhận thức bảo vệ dữ liệu cá nhân cho người dân."},
+        {"text": "Nghe nói chỉ thị 57 cho phép công an đọc hết tin nhắn riêng tư của mọi "
+                 "người dân, ai bình luận trái chiều sẽ bị bỏ tù."},
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    result = run("classify", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    labelled = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(labelled) == 2
+    for original, line in zip(rows, labelled, strict=True):
+        assert {k: line[k] for k in original} == original  # input fields kept as they were
+        assert line["sentiment"]["label"] in {"positive", "neutral", "negative"}
+        assert 0.0 <= line["sentiment"]["score"] <= 1.0
+        assert line["misinformation"]["label"] in {"likely", "unlikely"}
+        assert 0.0 <= line["misinformation"]["score"] <= 1.0
+        assert line["model"].startswith("baseline-linear@")
+    assert labelled[0]["sentiment"]["reason"]
+    assert labelled[1]["misinformation"]["label"] == "likely"
+    assert labelled[1]["misinformation"]["narrative_id"]
+
+
+def test_classify_names_the_bad_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "ok"}\n{"title": "no text"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == EXIT_ERROR
+    assert "in.jsonl:2" in result.output
