@@ -193,4 +193,32 @@ class Store(Protocol):
 
     def stats(self) -> StoreStats: ...
 
+    # -- near-duplicate clustering (phuxanh.dedup computes, the store keeps) -----------------
+
+    def dedup_pending(self, limit: int = 500) -> list[Item]:
+        """Items not yet clustered (new, or whose content changed), earliest published first."""
+        ...
+
+    def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> dict[str, bytes]:
+        """id -> signature of clustered items sharing any (band, key) with ``keys``."""
+        ...
+
+    def cluster_original(self, cluster_id: str) -> Item | None:
+        """The member of a cluster marked as its original."""
+        ...
+
+    def save_cluster(
+        self,
+        item_id: str,
+        signature: bytes | None,
+        keys: Sequence[tuple[int, int]],
+        cluster_id: str,
+        is_original: bool,
+        demote: str | None = None,
+    ) -> None:
+        """In one transaction: keep the item's signature and band keys, put it in
+        ``cluster_id`` (as its original or a copy), and mark ``demote`` (the previous original)
+        as a copy."""
+        ...
+
     def close(self) -> None: ...

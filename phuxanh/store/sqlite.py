@@ -202,6 +202,10 @@ class SQLiteStore:
             f"UPDATE items SET {assignments}, review_version = ?, updated_ts = ? WHERE rowid = ?",
             (*(values[c] for c in _ITEM_COLUMNS), version, int(_now().timestamp()), rowid),
         )
+        if old.content_hash != new.content_hash:
+            # The signature described the old text: cluster the item again.
+            conn.execute("DELETE FROM item_minhash WHERE item_rowid = ?", (rowid,))
+            conn.execute("DELETE FROM item_lsh WHERE item_rowid = ?", (rowid,))
         if fts_values(old) != fts_values(new):
             conn.execute(
                 "INSERT INTO items_fts (items_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
@@ -523,6 +527,69 @@ class SQLiteStore:
             QueueEntry(Item.model_validate_json(r["doc"]), r["review_version"], r["priority"])
             for r in rows
         ]
+
+    def dedup_pending(self, limit: int = 500) -> list[Item]:
+        rows = self._conn().execute(
+            "SELECT doc FROM items WHERE rowid NOT IN (SELECT item_rowid FROM item_minhash) "
+            "ORDER BY published_ts, id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [Item.model_validate_json(row["doc"]) for row in rows]
+
+    def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> dict[str, bytes]:
+        if not keys:
+            return {}
+        pairs = ",".join("(?, ?)" for _ in keys)
+        # Joining from the given keys lets every lookup use item_lsh's primary key; a row-value
+        # IN (...) made SQLite scan the table.
+        rows = self._conn().execute(
+            f"WITH k (band, key) AS (VALUES {pairs}) "
+            "SELECT DISTINCT items.id, m.signature FROM k "
+            "JOIN item_lsh AS l ON l.band = k.band AND l.key = k.key "
+            "JOIN item_minhash AS m ON m.item_rowid = l.item_rowid "
+            "JOIN items ON items.rowid = l.item_rowid "
+            "WHERE m.signature IS NOT NULL",
+            [value for pair in keys for value in pair],
+        ).fetchall()
+        return {row["id"]: bytes(row["signature"]) for row in rows}
+
+    def cluster_original(self, cluster_id: str) -> Item | None:
+        row = self._conn().execute(
+            "SELECT doc FROM items WHERE cluster_id = ? AND is_original = 1 "
+            "ORDER BY published_ts, id LIMIT 1",
+            (cluster_id,),
+        ).fetchone()
+        return Item.model_validate_json(row["doc"]) if row else None
+
+    def save_cluster(
+        self,
+        item_id: str,
+        signature: bytes | None,
+        keys: Sequence[tuple[int, int]],
+        cluster_id: str,
+        is_original: bool,
+        demote: str | None = None,
+    ) -> None:
+        with self._write() as conn:
+            stored = self._stored(conn, [item_id, *([demote] if demote else [])])
+            if item_id not in stored:
+                return  # deleted meanwhile (retention): nothing to cluster
+            rowid, version, old = stored[item_id]
+            new = old.model_copy(update={"cluster_id": cluster_id, "is_original": is_original})
+            self._replace(conn, rowid, old, new, version)
+            conn.execute(
+                "INSERT OR REPLACE INTO item_minhash (item_rowid, signature) VALUES (?, ?)",
+                (rowid, signature),
+            )
+            conn.execute("DELETE FROM item_lsh WHERE item_rowid = ?", (rowid,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO item_lsh (band, key, item_rowid) VALUES (?, ?, ?)",
+                [(band, key, rowid) for band, key in keys],
+            )
+            if demote and demote in stored:
+                d_rowid, d_version, d_old = stored[demote]
+                self._replace(conn, d_rowid, d_old,
+                              d_old.model_copy(update={"is_original": False}), d_version)
 
     def audit_log(self, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
         sql = "SELECT at, actor, action, target, details FROM audit_log"
