@@ -19,6 +19,7 @@ import click
 
 from phuxanh.config import Config, load_config
 from phuxanh.errors import ConfigError, PhuxanhError
+from phuxanh.users import ROLES  # stdlib only: cheap to import for --help
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -183,6 +184,99 @@ def search(ctx: click.Context, query: str, limit: int, newest: bool) -> None:
         click.echo(f"  {day}  {hit.item.outlet}: {hit.item.title}  <{hit.item.url}>")
 
 
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@main.group()
+def users() -> None:
+    """Dashboard accounts (stored in <data_dir>/users.db)."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES),
+              help="viewer: read; reviewer: also review labels; press: only its outlets; "
+                   "admin: everything.")
+@click.option("--outlet", "outlets", multiple=True,
+              help="Press users: a source key they may see (repeatable).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of stdin instead of a prompt.")
+@click.pass_context
+@_friendly_errors
+def users_add(ctx: click.Context, username: str, role: str, outlets: tuple[str, ...],
+              password_stdin: bool) -> None:
+    """Add a dashboard user; the password is asked twice (never an argument: shell history)."""
+    from phuxanh.users import UserStore
+
+    config = _config(ctx)
+    for key in outlets:
+        config.source(key)  # a typo would silently show a press user nothing
+    password = _read_password(password_stdin)
+    user = UserStore.for_config(config).add_user(username, password, role, outlets)
+    click.echo(f"added {user.username} ({user.role}"
+               + (f": {', '.join(user.outlets)}" if user.outlets else "") + ")")
+
+
+@users.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of stdin instead of a prompt.")
+@click.pass_context
+@_friendly_errors
+def users_passwd(ctx: click.Context, username: str, password_stdin: bool) -> None:
+    """Set a user's password (also clears a lockout)."""
+    from phuxanh.errors import UserError
+    from phuxanh.users import UserStore
+
+    store = UserStore.for_config(_config(ctx))
+    if store.get(username) is None:  # say so before asking for a password
+        raise UserError(f"no user {username!r}")
+    store.set_password(username, _read_password(password_stdin))
+    click.echo(f"password set for {username}")
+
+
+@users.command("disable")
+@click.argument("username")
+@click.pass_context
+@_friendly_errors
+def users_disable(ctx: click.Context, username: str) -> None:
+    """Stop a user from logging in (sessions end at their next request)."""
+    from phuxanh.users import UserStore
+
+    UserStore.for_config(_config(ctx)).disable(username)
+    click.echo(f"disabled {username}")
+
+
+@users.command("enable")
+@click.argument("username")
+@click.pass_context
+@_friendly_errors
+def users_enable(ctx: click.Context, username: str) -> None:
+    """Let a disabled user log in again (also clears a lockout)."""
+    from phuxanh.users import UserStore
+
+    UserStore.for_config(_config(ctx)).enable(username)
+    click.echo(f"enabled {username}")
+
+
+@users.command("list")
+@click.pass_context
+@_friendly_errors
+def users_list(ctx: click.Context) -> None:
+    """Every user: name, role, outlets, state, last login."""
+    from phuxanh.users import UserStore
+
+    for user in UserStore.for_config(_config(ctx)).list_users():
+        state = "disabled" if user.disabled else "active"
+        last = user.last_login.strftime("%Y-%m-%d %H:%M UTC") if user.last_login else "never"
+        outlets = ",".join(user.outlets) or "-"
+        click.echo(f"{user.username:<20} {user.role:<9} {state:<8} {outlets:<20} "
+                   f"last login: {last}")
+
+
 @main.command()
 @click.option("--host", help="Default: dashboard.host.")
 @click.option("--port", type=int, help="Default: dashboard.port.")
@@ -193,6 +287,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from phuxanh import jobs
 
     config = _config(ctx)
+    jobs.check_serve_ready(config)  # before printing a URL nobody could log in to
     click.echo(f"Dashboard: http://{host or config.dashboard.host}:"
                f"{port or config.dashboard.port}  (Ctrl+C to stop)")
     jobs.serve(config, host=host, port=port)

@@ -37,3 +37,38 @@ class ItemNotFound(PhuxanhError):
 
 class InputError(PhuxanhError):
     """Bad input data (a JSONL line, a page, a feed); the message names the file or URL."""
+
+
+class AuthError(PhuxanhError):
+    """A login or account operation was refused."""
+
+
+class InvalidCredentials(AuthError):
+    """Unknown user or wrong password: deliberately the same error, so a caller cannot tell
+    which usernames exist."""
+
+    def __init__(self) -> None:
+        super().__init__("wrong username or password")
+
+
+class AccountLocked(AuthError):
+    """Too many failed logins; the account is locked until ``until``."""
+
+    def __init__(self, until: object) -> None:
+        super().__init__(f"account locked after repeated failed logins until {until}")
+        self.until = until
+
+
+class AccountDisabled(AuthError):
+    """The account exists and the password was right, but an admin disabled it."""
+
+    def __init__(self) -> None:
+        super().__init__("account disabled; ask an administrator")
+
+
+class PermissionDenied(AuthError):
+    """The logged-in user's role may not do this."""
+
+
+class UserError(AuthError):
+    """A user cannot be added or changed (bad name, role, password, or unknown user)."""

@@ -7,6 +7,8 @@ together, importing each lazily so a command pays only for the stage it uses.
 from __future__ import annotations
 
 import dataclasses
+import os
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -14,10 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from phuxanh.config import Config, Source
-from phuxanh.errors import PhuxanhError
+from phuxanh.config import SECRET_ENV, Config, Source
+from phuxanh.errors import ConfigError, PhuxanhError
 from phuxanh.schema import VN_TZ
 from phuxanh.store import open_store
+from phuxanh.users import USERS_DB, UserStore
 
 if TYPE_CHECKING:
     from phuxanh.store.base import UpsertResult
@@ -112,8 +115,25 @@ def stats(config: Config) -> dict[str, Any]:
     }
 
 
+def check_serve_ready(config: Config) -> None:
+    """Refuse to serve a dashboard nobody can log in to, or whose sessions could be forged."""
+    if not Config.secret("secret_key"):
+        raise ConfigError(
+            "PHUXANH_SECRET_KEY is not set: the dashboard signs login sessions with it. Set it "
+            "to a long random value, e.g. export PHUXANH_SECRET_KEY=\"$(python -c 'import "
+            "secrets; print(secrets.token_urlsafe(32))')\""
+        )
+    if UserStore.for_config(config).count() == 0:
+        raise ConfigError(
+            f"no dashboard users in {config.data_dir / USERS_DB}: add one with "
+            f"`phuxanh users add NAME --role admin`"
+        )
+
+
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
     from dashboard.app import run
+
+    check_serve_ready(config)
 
     dashboard = config.dashboard.model_copy(
         update={"host": host or config.dashboard.host, "port": port or config.dashboard.port}
@@ -135,6 +155,29 @@ def demo_config(config: Config, base_url: str) -> Config:
 # The sample site is served on a fixed port: item ids hash the URL, port included, so a
 # second demo run must see the same URLs to add nothing twice.
 DEMO_SITE_PORT = 8049
+
+
+DEMO_USER = "demo"
+
+
+def ensure_demo_login(config: Config, echo: Callable[[str], None] = print) -> str | None:
+    """Make the demo one command: an admin ``demo`` (random password, printed once) and, when
+    PHUXANH_SECRET_KEY is unset, a throwaway key for this process only. Dev/demo only:
+    ``phuxanh serve`` never invents a key. Returns the new password, or None if the user
+    already existed."""
+    if not Config.secret("secret_key"):
+        os.environ[SECRET_ENV["secret_key"]] = secrets.token_urlsafe(32)
+        echo("      PHUXANH_SECRET_KEY is not set: using a temporary key for this demo "
+             "(logins end when it stops)")
+    users = UserStore.for_config(config)
+    if users.get(DEMO_USER) is not None:
+        echo(f"      Đăng nhập: {DEMO_USER} (mật khẩu đã in ở lần chạy đầu; đặt lại: "
+             f"phuxanh users passwd {DEMO_USER})")
+        return None
+    password = secrets.token_urlsafe(12)
+    users.add_user(DEMO_USER, password, "admin")
+    echo(f"Đăng nhập: {DEMO_USER} / {password}")
+    return password
 
 
 def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
@@ -167,6 +210,7 @@ def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
     echo(f"[4/4] Store {config.sqlite_path}: {summary['total']} items, "
          f"{summary['classified']} classified, in {len(summary['weekly'])} week x sentiment "
          f"x official buckets ({time.monotonic() - started:.0f} s)")
+    ensure_demo_login(config, echo)
     if serve_dashboard:
         shown_port = port or config.dashboard.port
         echo(f"Dashboard: http://{config.dashboard.host}:{shown_port}  (Ctrl+C to stop)")

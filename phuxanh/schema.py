@@ -14,7 +14,14 @@ from typing import Annotated, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from phuxanh.text import clean, clean_multiline
 
@@ -107,6 +114,11 @@ def as_vn_aware(value: datetime) -> datetime:
 
 
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
+_STORED = {"stored": True}
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
 
 
 class Engagement(BaseModel):
@@ -191,13 +203,19 @@ class Item(BaseModel):
 
     @field_validator("title", "outlet", mode="after")
     @classmethod
-    def _clean_line(cls, value: str) -> str:
-        return clean(value)
+    def _clean_line(cls, value: str, info: ValidationInfo) -> str:
+        return value if _stored(info) else clean(value)
 
     @field_validator("text", mode="after")
     @classmethod
-    def _clean_text(cls, value: str) -> str:
-        return clean_multiline(value)
+    def _clean_text(cls, value: str, info: ValidationInfo) -> str:
+        return value if _stored(info) else clean_multiline(value)
+
+    @classmethod
+    def from_stored(cls, data: str | bytes) -> Item:
+        """An item from a store's own JSON: validated, but its text was cleaned on the way in,
+        so cleaning it again (the costliest part of reading) is skipped."""
+        return cls.model_validate_json(data, context=_STORED)
 
     @field_validator("published_at", "fetched_at", mode="after")
     @classmethod

@@ -239,7 +239,7 @@ class SQLiteStore:
             )
             for row in rows:
                 found[row["id"]] = (
-                    row["rowid"], row["review_version"], Item.model_validate_json(row["doc"])
+                    row["rowid"], row["review_version"], Item.from_stored(row["doc"])
                 )
         return found
 
@@ -319,7 +319,7 @@ class SQLiteStore:
 
     def get(self, item_id: str) -> Item | None:
         row = self._conn().execute("SELECT doc FROM items WHERE id = ?", (item_id,)).fetchone()
-        return Item.model_validate_json(row["doc"]) if row else None
+        return Item.from_stored(row["doc"]) if row else None
 
     def get_version(self, item_id: str) -> int:
         row = self._conn().execute(
@@ -363,7 +363,7 @@ class SQLiteStore:
                 return
             last = rows[-1]["rowid"]
             for row in rows:
-                yield Item.model_validate_json(row["doc"])
+                yield Item.from_stored(row["doc"])
 
     def iter_items(
         self, filters: ItemFilter | None = None, batch_size: int = 500
@@ -397,7 +397,7 @@ class SQLiteStore:
             (*params, limit, offset),
         ).fetchall()
         return SearchPage(
-            hits=[SearchHit(Item.model_validate_json(r["doc"]), 0.0) for r in rows],
+            hits=[SearchHit(Item.from_stored(r["doc"]), 0.0) for r in rows],
             total=int(total),
         )
 
@@ -446,7 +446,7 @@ class SQLiteStore:
                 break
             window *= 4
         return SearchPage(
-            hits=[SearchHit(Item.model_validate_json(r["doc"]), float(r["score"])) for r in rows],
+            hits=[SearchHit(Item.from_stored(r["doc"]), float(r["score"])) for r in rows],
             total=min(int(total), SEARCH_COUNT_CAP),
             total_capped=capped,
         )
@@ -524,7 +524,7 @@ class SQLiteStore:
             (*params, limit, offset),
         ).fetchall()
         return [
-            QueueEntry(Item.model_validate_json(r["doc"]), r["review_version"], r["priority"])
+            QueueEntry(Item.from_stored(r["doc"]), r["review_version"], r["priority"])
             for r in rows
         ]
 
@@ -534,7 +534,7 @@ class SQLiteStore:
             "ORDER BY published_ts, id LIMIT ?",
             (limit,),
         ).fetchall()
-        return [Item.model_validate_json(row["doc"]) for row in rows]
+        return [Item.from_stored(row["doc"]) for row in rows]
 
     def lsh_candidates(self, keys: Sequence[tuple[int, int]]) -> dict[str, bytes]:
         if not keys:
@@ -559,7 +559,7 @@ class SQLiteStore:
             "ORDER BY published_ts, id LIMIT 1",
             (cluster_id,),
         ).fetchone()
-        return Item.model_validate_json(row["doc"]) if row else None
+        return Item.from_stored(row["doc"]) if row else None
 
     def save_cluster(
         self,
