@@ -11,6 +11,7 @@ import sys
 
 from phuxanh.config import load_config
 from phuxanh.errors import PhuxanhError
+from phuxanh.jobs import check_serve_ready
 from phuxanh.store import open_store
 
 
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         config = load_config(args.config, overrides=overrides)
+        check_serve_ready(config)  # a session key and at least one user, as `phuxanh serve`
         store = open_store(config)
     except PhuxanhError as exc:
         print(f"error: {exc}", file=sys.stderr)

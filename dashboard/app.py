@@ -12,21 +12,23 @@ dashboard must work on a provincial network with no internet access.
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import dash
 from dash import Input, Output, dcc, html, set_props
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.context import Services, install
 from dashboard.data import Clock, DashboardData, vn_now
 from dashboard.i18n import Translator, translator
 from dashboard.pages import overview
-from phuxanh.errors import PhuxanhError
+from phuxanh.config import Config
+from phuxanh.errors import ConfigError, PhuxanhError
+from phuxanh.users import UserStore
 
 if TYPE_CHECKING:
-    from phuxanh.config import Config
     from phuxanh.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,49 @@ def _error_handler(t: Translator) -> Any:
     return on_error
 
 
+MIN_SECRET_KEY_LENGTH = 16
+
+
+def secret_key(testing: bool) -> str:
+    """PHUXANH_SECRET_KEY, or (tests, dev) a random key that dies with the process."""
+    key = Config.secret("secret_key")
+    if key:
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(f"PHUXANH_SECRET_KEY is too short: use at least "
+                              f"{MIN_SECRET_KEY_LENGTH} random characters")
+        return key
+    if not testing:
+        raise ConfigError(
+            "PHUXANH_SECRET_KEY is not set: the dashboard signs login sessions with it. Set it "
+            "to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))')"
+        )
+    log.warning("PHUXANH_SECRET_KEY is not set: using a temporary key (test/dev mode); "
+                "sessions end when the process stops")
+    return secrets.token_urlsafe(32)
+
+
+def _account(t: Translator) -> list[Any]:
+    """Who is logged in, and the logout button (a real form POST carrying the CSRF token)."""
+    user = auth.current_user()
+    if user is None:  # Dash builds the layout once outside any request, for validation
+        return []
+    return [
+        html.Span(t("auth.user", username=user.username, role=t(f"role.{user.role}")),
+                  id=ids.AUTH_USER, className="auth-user"),
+        html.Form(
+            action=auth.LOGOUT_PATH,
+            method="post",
+            className="auth-logout",
+            children=[
+                dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
+                html.Button(t("auth.logout"), id=ids.AUTH_LOGOUT, type="submit",
+                            className="link-button"),
+            ],
+        ),
+    ]
+
+
 def _shell(t: Translator) -> html.Div:
     return html.Div(
         className="app",
@@ -97,6 +142,7 @@ def _shell(t: Translator) -> html.Div:
                         children=[dcc.Link(t("nav.overview"), href=overview.PATH,
                                            className="nav-link active")],
                     ),
+                    html.Div(className="app-account", children=_account(t)),
                 ],
             ),
             html.Div(
@@ -116,8 +162,12 @@ def _shell(t: Translator) -> html.Div:
     )
 
 
-def create_app(config: Config, store: Store, *, clock: Clock = vn_now) -> dash.Dash:
-    """The dashboard for ``config`` reading ``store``. ``clock`` (aware now) is for tests."""
+def create_app(config: Config, store: Store, *, clock: Clock = vn_now,
+               users: UserStore | None = None, testing: bool = False) -> dash.Dash:
+    """The dashboard for ``config`` reading ``store``, with logins from ``users`` (default:
+    ``<data_dir>/users.db``). ``clock`` (aware now) is for tests; so is ``testing``, which
+    allows running without PHUXANH_SECRET_KEY (a random key, with a warning)."""
+    key = secret_key(testing)
     t = translator(config.dashboard.language)
     services = Services(config=config, data=DashboardData(store, clock=clock), t=t)
     app = dash.Dash(
@@ -135,10 +185,12 @@ def create_app(config: Config, store: Store, *, clock: Clock = vn_now) -> dash.D
         health_endpoint="health",
         enable_mcp=False,  # no side door to the data
     )
+    app.server.secret_key = key
     install(app, services)
     for page in PAGES:
         page.register(app)
-    app.layout = _shell(t)
+    # A function: the header shows the user of each request (and their CSRF token).
+    app.layout = lambda: _shell(t)
 
     @app.callback(
         Output(ids.ERROR_BANNER, "hidden"),
@@ -148,6 +200,7 @@ def create_app(config: Config, store: Store, *, clock: Clock = vn_now) -> dash.D
     def _dismiss_error(_clicks: int | None) -> bool:
         return True
 
+    auth.install(app, auth.Auth(users or UserStore.for_config(config), store, t))
     return app
 
 

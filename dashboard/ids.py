@@ -9,6 +9,8 @@ NAV = "app-nav"
 ERROR_BANNER = "app-error-banner"
 ERROR_MESSAGE = "app-error-message"
 ERROR_DISMISS = "app-error-dismiss"
+AUTH_USER = "app-auth-user"
+AUTH_LOGOUT = "app-auth-logout"
 
 # overview page
 OVERVIEW_TOPIC = "overview-topic"

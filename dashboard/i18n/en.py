@@ -19,6 +19,31 @@ MESSAGES: dict[str, str] = {
         "if it happens again, see the server log."
     ),
     "error.dismiss": "Close",
+    # login and session
+    "login.title": "Log in – phuxanh",
+    "login.heading": "Log in",
+    "login.username": "Username",
+    "login.password": "Password",
+    "login.submit": "Log in",
+    "login.failed": (
+        "Wrong username or password. After {max} failures in a row the account is locked for "
+        "{minutes} minutes."
+    ),
+    "login.disabled": "This account is disabled. Please contact an administrator.",
+    "login.csrf": "The form expired or is invalid. Please reload the page and try again.",
+    "login.expired": "Your session expired. Please log in again.",
+    "login.logged_out": "You have logged out.",
+    "login.audit_failed": (
+        "The audit log cannot be written, so login is refused. "
+        "Tell an administrator."
+    ),
+    "auth.user": "{username} · {role}",
+    "auth.logout": "Log out",
+    "auth.forbidden": "Your role ({role}) may not see this.",
+    "role.viewer": "Viewer",
+    "role.reviewer": "Reviewer",
+    "role.press": "Press unit",
+    "role.admin": "Administrator",
     # overview page
     "overview.title": "Overview",
     "overview.heading": "Public opinion overview",

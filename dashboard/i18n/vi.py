@@ -19,6 +19,31 @@ MESSAGES: dict[str, str] = {
         "nếu lỗi vẫn còn, xem nhật ký máy chủ."
     ),
     "error.dismiss": "Đóng",
+    # login and session
+    "login.title": "Đăng nhập – phuxanh",
+    "login.heading": "Đăng nhập",
+    "login.username": "Tên đăng nhập",
+    "login.password": "Mật khẩu",
+    "login.submit": "Đăng nhập",
+    "login.failed": (
+        "Tên đăng nhập hoặc mật khẩu không đúng. Sau {max} lần sai liên tiếp, tài khoản bị "
+        "tạm khoá {minutes} phút."
+    ),
+    "login.disabled": "Tài khoản đã bị vô hiệu hoá. Vui lòng liên hệ quản trị viên.",
+    "login.csrf": "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
+    "login.expired": "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.",
+    "login.logged_out": "Bạn đã đăng xuất.",
+    "login.audit_failed": (
+        "Không ghi được nhật ký hệ thống nên chưa thể đăng nhập. "
+        "Báo quản trị viên."
+    ),
+    "auth.user": "{username} · {role}",
+    "auth.logout": "Đăng xuất",
+    "auth.forbidden": "Vai trò của bạn ({role}) không được xem nội dung này.",
+    "role.viewer": "Người xem",
+    "role.reviewer": "Người duyệt",
+    "role.press": "Cơ quan báo chí",
+    "role.admin": "Quản trị",
     # overview page
     "overview.title": "Tổng quan",
     "overview.heading": "Tổng quan dư luận",

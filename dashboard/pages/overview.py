@@ -14,10 +14,12 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
+from dashboard.auth import require_role
 from dashboard.context import Services, current
 from dashboard.data import Overview, coverage_index, coverage_ratio
 from dashboard.figures import coverage_figure, volume_figure
 from dashboard.i18n import Translator
+from phuxanh.users import ROLES
 
 PATH = "/"
 _GRAPH_CONFIG = {
@@ -208,5 +210,6 @@ def register(app: dash.Dash) -> None:
         Output(ids.OVERVIEW_PERIOD, "children"),
         Input(ids.OVERVIEW_TOPIC, "value"),
     )
+    @require_role(*ROLES)  # every role sees the overview; later pages narrow this
     def _on_topic(topic: str | None) -> tuple[list[Any], str]:
         return update(topic, current())

@@ -8,18 +8,21 @@ rendered in a browser has not been tested.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from phuxanh.config import Config, DashboardConfig, Topic
 from phuxanh.schema import DateSource, Item, Sentiment, url_item_id
 from phuxanh.store.sqlite import SQLiteStore
+from phuxanh.users import UserStore
 
 CHROMIUM = Path(os.environ.get("PHUXANH_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("PHUXANH_CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -77,15 +80,63 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     opened.close()
 
 
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every dashboard test runs with a session key, as production must."""
+    key = "test-secret-key-" + "x" * 32
+    monkeypatch.setenv("PHUXANH_SECRET_KEY", key)
+    return key
+
+
 @pytest.fixture
-def config() -> Config:
+def config(tmp_path: Path) -> Config:
     return Config(
+        data_dir=tmp_path,  # users.db lands here, never in the repository's var/
         dashboard=DashboardConfig(weeks=12, language="vi"),
         topics=[
             Topic(key=TOPIC, name="Chỉ thị 57-CT/TW về an ninh mạng", terms=["Chỉ thị 57"]),
             Topic(key=OTHER_TOPIC, name="Chuyển đổi số", terms=["chuyển đổi số"]),
         ],
     )
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+USERNAME = "lan"
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture
+def account(config: Config) -> tuple[str, str]:
+    """A viewer in the config's users.db (the one ``create_app`` opens): (username, password)."""
+    UserStore.for_config(config).add_user(USERNAME, PASSWORD, "viewer")
+    return USERNAME, PASSWORD
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html[:500]
+    return match.group(1)
+
+
+def login(client: Any, username: str = USERNAME, password: str = PASSWORD) -> Any:
+    """Log ``client`` (a Flask test client) in through the real form; returns the response."""
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"csrf_token": token, "username": username,
+                                       "password": password})
+
+
+@pytest.fixture
+def logged_in(account: tuple[str, str]) -> Callable[[Any], Any]:
+    """``logged_in(app)``: a Flask test client of ``app`` logged in as the test viewer."""
+
+    def client_for(app: Any) -> Any:
+        client = app.server.test_client()
+        response = login(client, *account)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return client_for
 
 
 # -- browser ---------------------------------------------------------------------------------

@@ -59,7 +59,10 @@ def call_overview(client: Any, topic: str) -> dict[str, Any]:
         "state": [],
     }
     client.get("/")  # the first request sets the app up
-    response = client.post("/_dash-update-component", json=payload)
+    # What Dash's renderer sends: the CSRF cookie echoed as a header (see dashboard/auth.py).
+    token = client.get_cookie("_csrf_token").value
+    response = client.post("/_dash-update-component", json=payload,
+                           headers={"X-CSRFToken": token})
     assert response.status_code == 200, response.data[:500]
     return json.loads(response.data)
 
@@ -80,9 +83,9 @@ def services_for(config, store) -> Services:
     return Services(config, DashboardData(store, clock=lambda: NOW), translator("vi"))
 
 
-def test_index_is_vietnamese_and_self_contained(config, store) -> None:
+def test_index_is_vietnamese_and_self_contained(config, store, logged_in) -> None:
     app = create_app(config, store)
-    client = app.server.test_client()
+    client = logged_in(app)
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="vi">' in html
     assert "<title>phuxanh – Giám sát dư luận</title>" in html
@@ -123,9 +126,9 @@ def test_empty_store_says_what_to_do(config, store) -> None:
     assert find(content, ids.OVERVIEW_VOLUME_GRAPH) is None
 
 
-def test_callback_over_http(config, filled) -> None:
+def test_callback_over_http(config, filled, logged_in) -> None:
     app = create_app(config, filled, clock=lambda: NOW)
-    body = call_overview(app.server.test_client(), TOPIC)
+    body = call_overview(logged_in(app), TOPIC)
     rendered = json.dumps(body["response"], ensure_ascii=False)
     assert "2.002" in rendered
     assert "Tuần 47 (17/11)" in rendered
@@ -139,10 +142,13 @@ class BrokenStore:
 
     aggregate = count
 
+    def audit(self, *_args: Any, **_kwargs: Any) -> None:
+        """Writes still work (the audit log of the login): only reads fail."""
 
-def test_a_failing_store_shows_a_readable_banner(config) -> None:
+
+def test_a_failing_store_shows_a_readable_banner(config, logged_in) -> None:
     app = create_app(config, BrokenStore())  # type: ignore[arg-type]
-    body = call_overview(app.server.test_client(), TOPIC)
+    body = call_overview(logged_in(app), TOPIC)
     side = body["sideUpdate"]
     assert side[ids.ERROR_BANNER] == {"hidden": False}
     assert side[ids.ERROR_MESSAGE]["children"] == (
@@ -157,27 +163,29 @@ def test_unexpected_errors_do_not_leak_details() -> None:
     assert "secret internals" not in message
 
 
-def test_two_apps_in_one_process_keep_their_own_store(config, store, filled, tmp_path) -> None:
+def test_two_apps_in_one_process_keep_their_own_store(
+    config, store, filled, tmp_path, logged_in
+) -> None:
     from phuxanh.store.sqlite import SQLiteStore
 
     empty = SQLiteStore(tmp_path / "empty.db")
     try:
         full_app = create_app(config, filled, clock=lambda: NOW)
         empty_app = create_app(config, empty, clock=lambda: NOW)
-        full = json.dumps(call_overview(full_app.server.test_client(), TOPIC), ensure_ascii=False)
-        none = json.dumps(call_overview(empty_app.server.test_client(), TOPIC), ensure_ascii=False)
+        full = json.dumps(call_overview(logged_in(full_app), TOPIC), ensure_ascii=False)
+        none = json.dumps(call_overview(logged_in(empty_app), TOPIC), ensure_ascii=False)
         assert "2.002" in full and ids.OVERVIEW_EMPTY not in full
         assert ids.OVERVIEW_EMPTY in none
     finally:
         empty.close()
 
 
-def test_english(config, filled) -> None:
+def test_english(config, filled, logged_in) -> None:
     english = config.model_copy(
         update={"dashboard": config.dashboard.model_copy(update={"language": "en"})}
     )
     app = create_app(english, filled, clock=lambda: NOW)
-    client = app.server.test_client()
+    client = logged_in(app)
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
     rendered = json.dumps(call_overview(client, TOPIC)["response"], ensure_ascii=False)
     assert "2,002" in rendered and "Week 47 (17/11)" in rendered

@@ -9,8 +9,9 @@ tests/artifacts/screenshots/ for a human to look at.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
@@ -20,6 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard import ids
 from dashboard.app import create_app
+from dashboard.auth import IDLE_TIMEOUT
 from phuxanh.errors import StoreError
 from phuxanh.schema import VN_TZ
 
@@ -118,14 +120,34 @@ def assert_clean_console_and_offline(driver, base_url: str) -> None:
     assert foreign == [], foreign
 
 
+def log_in(driver, base_url: str, username: str, password: str) -> None:
+    """Through the real form, as a person would: open the site, get sent to /login, type."""
+    driver.get(base_url + "/")
+    wait(driver).until(lambda d: urlsplit(d.current_url).path == "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+
+
+@pytest.fixture
+def signed_in(browser, account):
+    """``signed_in(base_url)``: log the browser in as the test viewer, wait for the app shell."""
+
+    def sign_in(base_url: str) -> None:
+        log_in(browser, base_url, *account)
+        wait_for(browser, f"#{ids.AUTH_USER}")
+
+    return sign_in
+
+
 def test_overview_renders_the_numbers(
-    browser, live_server, config, store, make_item, screenshot_dir
+    browser, live_server, config, store, make_item, screenshot_dir, signed_in
 ) -> None:
     sample = sample_items(make_item)
     store.upsert(sample.items)
     base_url = live_server(create_app(config, store))
 
-    browser.get(base_url + "/")
+    signed_in(base_url)
     wait_for(browser, f"#{ids.OVERVIEW_VOLUME_GRAPH} .main-svg")
     wait_for(browser, f"#{ids.OVERVIEW_COVERAGE_GRAPH} .main-svg")
     wait(browser).until(
@@ -172,10 +194,10 @@ def test_overview_renders_the_numbers(
 
 
 def test_overview_empty_state(
-    browser, live_server, config, store, screenshot_dir
+    browser, live_server, config, store, screenshot_dir, signed_in
 ) -> None:
     base_url = live_server(create_app(config, store))
-    browser.get(base_url + "/")
+    signed_in(base_url)
     empty = wait_for(browser, f"#{ids.OVERVIEW_EMPTY}")
     assert "Chưa có dữ liệu. Chạy phuxanh crawl hoặc make demo." in empty.text
     assert browser.find_elements(By.ID, ids.OVERVIEW_VOLUME_GRAPH) == []
@@ -190,10 +212,14 @@ class BrokenStore:
 
     aggregate = count
 
+    def audit(self, *_args: Any, **_kwargs: Any) -> None:
+        """Writes still work (the audit log of the login): only reads fail."""
 
-def test_a_store_failure_shows_the_error_banner(browser, live_server, config) -> None:
+
+def test_a_store_failure_shows_the_error_banner(browser, live_server, config,
+                                                signed_in) -> None:
     base_url = live_server(create_app(config, BrokenStore()))  # type: ignore[arg-type]
-    browser.get(base_url + "/")
+    signed_in(base_url)
     banner = wait_for(browser, f"#{ids.ERROR_BANNER}")
     assert "Không tải được dữ liệu" in banner.text
     assert "cannot open the store" in banner.text
@@ -202,3 +228,51 @@ def test_a_store_failure_shows_the_error_banner(browser, live_server, config) ->
         ec.invisibility_of_element_located((By.ID, ids.ERROR_BANNER))
     )
     assert_clean_console_and_offline(browser, base_url)
+
+
+def test_login_wrong_then_right_password_then_logout(
+    browser, live_server, config, store, account, screenshot_dir
+) -> None:
+    username, password = account
+    base_url = live_server(create_app(config, store))
+
+    log_in(browser, base_url, username, "khong-phai-mat-khau")
+    error = wait_for(browser, "#login-error")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in error.text
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+    screenshot(browser, screenshot_dir / "login-failed.png")
+
+    browser.find_element(By.ID, "password").send_keys(password)
+    browser.find_element(By.ID, "login-submit").click()
+    user = wait_for(browser, f"#{ids.AUTH_USER}")
+    assert user.text == f"{username} · Người xem"
+    empty = wait_for(browser, f"#{ids.OVERVIEW_EMPTY}")
+    assert "Chưa có dữ liệu" in empty.text
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Tổng quan dư luận"
+    assert_clean_console_and_offline(browser, base_url)  # the CSP let Dash run, nothing blocked
+
+    browser.find_element(By.ID, ids.AUTH_LOGOUT).click()
+    notice = wait_for(browser, "#login-notice")
+    assert notice.text == "Bạn đã đăng xuất."
+    browser.get(base_url + "/")  # the old session is gone
+    wait(browser).until(lambda d: urlsplit(d.current_url).path == "/login")
+    actions = [entry.action for entry in store.audit_log(limit=10)]
+    assert actions.count("login") == 1 and "login_failed" in actions and "logout" in actions
+
+
+def test_an_expired_session_goes_back_to_the_login_page(
+    browser, live_server, config, store, account
+) -> None:
+    from phuxanh.users import UserStore
+
+    now = [datetime.now(UTC)]
+    users = UserStore.for_config(config, clock=lambda: now[0])
+    base_url = live_server(create_app(config, store, users=users))
+    log_in(browser, base_url, *account)
+    wait_for(browser, f"#{ids.AUTH_USER}")
+    wait_for(browser, f"#{ids.OVERVIEW_EMPTY}")
+
+    now[0] += IDLE_TIMEOUT + timedelta(minutes=1)  # the person left the desk
+    choose_topic(browser, "Chuyển đổi số")  # the callback gets 401
+    notice = wait_for(browser, "#login-notice")
+    assert notice.text == "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."
