@@ -134,6 +134,34 @@ def classify(ctx: click.Context, input_path: Path | None, output_path: Path | No
 
 
 @main.command()
+@click.pass_context
+@_friendly_errors
+def dedup(ctx: click.Context) -> None:
+    """Cluster near-duplicates (syndicated copies, reposts) among stored items not yet checked."""
+    from phuxanh import jobs
+
+    click.echo(jobs.describe_dedup(jobs.dedup(_config(ctx))))
+
+
+@main.command(name="run")
+@click.option("--every", "interval", type=float, default=60.0, show_default=True,
+              help="Minutes from the start of one cycle to the start of the next.")
+@click.option("--cycles", type=int, default=None, help="Stop after this many cycles.")
+@click.pass_context
+@_friendly_errors
+def run_command(ctx: click.Context, interval: float, cycles: int | None) -> None:
+    """Crawl, cluster and classify on a schedule; one run per data directory at a time."""
+    from phuxanh import jobs
+
+    root = ctx.find_root().obj
+    config = _config(ctx)
+    # The crawl runs in a child process with the same config and data directory.
+    cli_args = [*(["--config", str(root["config_path"])] if root.get("config_path") else []),
+                "--data-dir", str(config.data_dir)]
+    jobs.run_schedule(config, cli_args, interval, cycles, echo=click.echo)
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.pass_context
 @_friendly_errors

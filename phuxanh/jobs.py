@@ -23,6 +23,7 @@ from phuxanh.store import open_store
 from phuxanh.users import USERS_DB, UserStore
 
 if TYPE_CHECKING:
+    from phuxanh.dedup import DedupReport
     from phuxanh.store.base import UpsertResult
 
 
@@ -84,6 +85,45 @@ def classify_store(config: Config, reclassify: bool = False,
         store.close()
 
 
+def dedup(config: Config) -> DedupReport:
+    """Cluster the stored items not yet clustered (re-runnable)."""
+    from phuxanh.dedup import cluster_pending
+
+    store = open_store(config)
+    try:
+        return cluster_pending(store)
+    finally:
+        store.close()
+
+
+def describe_dedup(report: DedupReport) -> str:
+    return (f"{report.processed} items checked: {report.copies} copies of another story, "
+            f"{report.clusters} new stories, {report.too_short} too short to compare")
+
+
+def run_schedule(config: Config, cli_args: Sequence[str], interval_minutes: float,
+                 cycles: int | None, echo: Callable[[str], None] = print) -> int:
+    """Crawl, cluster and classify every ``interval_minutes`` under the data directory's lock."""
+    from phuxanh.schedule import CycleResult, crawl_in_child, run_cycle, run_forever, run_lock
+
+    def cycle() -> CycleResult:
+        return run_cycle(
+            crawl=lambda: crawl_in_child(cli_args, timeout_s=max(60.0, interval_minutes * 60)),
+            cluster=lambda: dedup(config).processed,
+            classify=lambda: int(classify_store(config).get("labelled", 0)),
+        )
+
+    def report(result: CycleResult) -> None:
+        status = "ok" if result.crawl_ok else "CRAWL FAILED"
+        echo(f"{result.started:%d/%m/%Y %H:%M} crawl {status}; clustered {result.clustered}, "
+             f"classified {result.classified} ({result.seconds:.0f} s)")
+        if not result.crawl_ok:
+            echo("  " + result.crawl_output.replace("\n", "\n  "))
+
+    with run_lock(config.data_dir):
+        return run_forever(cycle, interval_minutes * 60, cycles, report=report)
+
+
 def ingest(config: Config, path: Path) -> UpsertResult:
     from phuxanh.ingest import read_items
 
@@ -98,13 +138,17 @@ def ingest(config: Config, path: Path) -> UpsertResult:
 
 
 def stats(config: Config) -> dict[str, Any]:
+    from phuxanh.store.base import ItemFilter
+
     store = open_store(config)
     try:
         summary = store.stats()
+        unique = store.count(ItemFilter(originals_only=True, include_undated=True))
     finally:
         store.close()
     return {
         "total": summary.total,
+        "unique_stories": unique,  # one per near-duplicate cluster
         "classified": summary.classified,
         "reviewed": summary.reviewed,
         "undated": summary.undated,
@@ -189,7 +233,7 @@ def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
     started = time.monotonic()
     today = datetime.now(VN_TZ).date()
     site_dir = config.data_dir / "demo-site"
-    echo(f"[1/4] Sample site: building for {today:%d/%m/%Y} in {site_dir}")
+    echo(f"[1/5] Sample site: building for {today:%d/%m/%Y} in {site_dir}")
     with ExitStack() as stack:
         try:
             base_url = stack.enter_context(serve_directory(site_dir, port=site_port))
@@ -200,14 +244,16 @@ def demo(config: Config, serve_dashboard: bool = True, port: int | None = None,
             ) from None
         manifest = build_site(site_dir, today, base_url)
         echo(f"      serving {len(manifest.articles)} sample articles at {base_url}")
-        echo("[2/4] Crawling the sample feeds with the RSS spider")
+        echo("[2/5] Crawling the sample feeds with the RSS spider")
         report = crawl(demo_config(config, base_url))
         echo("      " + describe_crawl(report).replace("\n", "\n      "))
-    echo("[3/4] Classifying stored items")
+    echo("[3/5] Clustering near-duplicates (syndicated copies count once)")
+    echo("      " + describe_dedup(dedup(config)))
+    echo("[4/5] Classifying stored items")
     counts = classify_store(config)
     echo("      " + ", ".join(f"{key}: {value}" for key, value in counts.items()))
     summary = stats(config)
-    echo(f"[4/4] Store {config.sqlite_path}: {summary['total']} items, "
+    echo(f"[5/5] Store {config.sqlite_path}: {summary['total']} items, "
          f"{summary['classified']} classified, in {len(summary['weekly'])} week x sentiment "
          f"x official buckets ({time.monotonic() - started:.0f} s)")
     ensure_demo_login(config, echo)

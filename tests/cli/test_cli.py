@@ -41,7 +41,8 @@ def test_stats_json_on_an_empty_store() -> None:
     result = run("stats", "--json")
     assert result.exit_code == 0
     assert json.loads(result.output) == {
-        "total": 0, "classified": 0, "reviewed": 0, "undated": 0, "weekly": []}
+        "total": 0, "unique_stories": 0, "classified": 0, "reviewed": 0, "undated": 0,
+        "weekly": []}
 
 
 def test_ingest_then_stats_and_search(tmp_path: Path) -> None:
@@ -155,3 +156,41 @@ def test_classify_names_the_bad_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["classify", str(source), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == EXIT_ERROR
     assert "in.jsonl:2" in result.output
+
+
+def no_sources_config(tmp_path: Path) -> Path:
+    from phuxanh.config import PACKAGE_CONFIG_DIR
+
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    for name in ("default.yaml", "topics.yaml"):
+        (folder / name).write_text((PACKAGE_CONFIG_DIR / name).read_text("utf-8"), "utf-8")
+    (folder / "sources.yaml").write_text("sources: []\n", "utf-8")
+    return folder
+
+
+def test_run_one_cycle_clusters_and_classifies(tmp_path: Path) -> None:
+    folder = no_sources_config(tmp_path)
+    data = tmp_path / "data"
+    body = ("Hội nghị quán triệt Chỉ thị số 57-CT/TW về an ninh mạng được tổ chức tại tỉnh, "
+            "với sự tham gia của cán bộ các sở ngành và địa phương trong toàn tỉnh. " * 3)
+    row = {**ROWS[0], "text": body}
+    assert run("--config", str(folder), "--data-dir", str(data), "ingest",
+               str(write_jsonl(tmp_path / "i.jsonl", [row]))).exit_code == 0
+    result = run("--config", str(folder), "--data-dir", str(data), "run", "--cycles", "1")
+    assert result.exit_code == 0, result.output
+    assert "crawl ok; clustered 1, classified 1" in result.output
+    stats = json.loads(run("--config", str(folder), "--data-dir", str(data), "stats",
+                           "--json").output)
+    assert (stats["classified"], stats["unique_stories"]) == (1, 1)
+
+
+def test_run_refuses_a_second_run_on_the_same_data(tmp_path: Path) -> None:
+    from phuxanh.schedule import run_lock
+
+    folder = no_sources_config(tmp_path)
+    with run_lock(tmp_path / "data"):
+        result = CliRunner().invoke(main, ["--config", str(folder), "--data-dir",
+                                           str(tmp_path / "data"), "run", "--cycles", "1"])
+    assert result.exit_code == EXIT_ERROR
+    assert "already in progress" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -28,17 +29,28 @@ def phuxanh(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# One sample-site port for every demo run in this module (item ids include it), chosen free so
+# a second test session or a running `make demo` does not collide with this one.
+SITE_PORT = str(free_port())
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     data_dir = tmp_path_factory.mktemp("demo") / "var"
-    result = phuxanh("demo", "--no-serve", data_dir=data_dir)
+    result = phuxanh("demo", "--no-serve", "--site-port", SITE_PORT, data_dir=data_dir)
     assert result.returncode == 0, result.stdout + result.stderr
     return data_dir, result.stdout
 
 
 def test_demo_reports_each_stage(demo_run: tuple[Path, str]) -> None:
     _, output = demo_run
-    for stage in ("[1/4]", "[2/4]", "[3/4]", "[4/4]"):
+    for stage in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]"):
         assert stage in output
 
 
@@ -48,6 +60,8 @@ def test_demo_stores_classified_items_over_recent_weeks(demo_run: tuple[Path, st
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)
     assert stats["total"] >= 60
+    # The sample republishes one official release with small edits: one story, two copies.
+    assert stats["unique_stories"] == stats["total"] - 1
     assert stats["classified"] == stats["total"]
     assert stats["undated"] == 0  # every sample page carries its date
     weeks = {row["week"] for row in stats["weekly"]}
@@ -66,7 +80,7 @@ def test_demo_stores_classified_items_over_recent_weeks(demo_run: tuple[Path, st
 def test_running_the_demo_again_adds_nothing(demo_run: tuple[Path, str]) -> None:
     data_dir, _ = demo_run
     before = json.loads(phuxanh("stats", "--json", data_dir=data_dir).stdout)
-    again = phuxanh("demo", "--no-serve", data_dir=data_dir)
+    again = phuxanh("demo", "--no-serve", "--site-port", SITE_PORT, data_dir=data_dir)
     assert again.returncode == 0, again.stdout + again.stderr
     after = json.loads(phuxanh("stats", "--json", data_dir=data_dir).stdout)
     assert after == before
