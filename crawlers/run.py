@@ -25,7 +25,10 @@ from crawlers.stats import (
     ARTICLES_FETCHED,
     DROPPED,
     FEEDS_FETCHED,
+    LISTINGS_FETCHED,
+    SITEMAPS_FETCHED,
     SKIPPED,
+    SOURCE,
     STORE_ERROR,
     STORED,
 )
@@ -40,11 +43,15 @@ _reactor_used = False
 class CrawlReport:
     feeds_fetched: int = 0
     articles_fetched: int = 0
+    sitemaps_fetched: int = 0
+    listings_fetched: int = 0
     items_stored: UpsertResult = field(default_factory=UpsertResult)
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
     skipped: dict[str, int] = field(default_factory=dict)  # feed entries not requested
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     finish_reason: str = ""
+    # "<source key>/<what>" -> count: feeds, sitemaps, listings, articles fetched; requested
+    per_source: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False, sort_keys=True)
@@ -65,6 +72,8 @@ def report_from_stats(
     return CrawlReport(
         feeds_fetched=int(stats.get(FEEDS_FETCHED, 0)),
         articles_fetched=int(stats.get(ARTICLES_FETCHED, 0)),
+        sitemaps_fetched=int(stats.get(SITEMAPS_FETCHED, 0)),
+        listings_fetched=int(stats.get(LISTINGS_FETCHED, 0)),
         items_stored=UpsertResult(
             stored.get("inserted", 0), stored.get("updated", 0), stored.get("unchanged", 0)
         ),
@@ -72,6 +81,7 @@ def report_from_stats(
         skipped=_by_prefix(stats, SKIPPED),
         errors=list(errors),
         finish_reason=str(stats.get("finish_reason", "")),
+        per_source=_by_prefix(stats, SOURCE),
     )
 
 

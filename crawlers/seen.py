@@ -45,8 +45,8 @@ _BATCH = 500
 
 
 def topics_fingerprint(topics: Sequence[Topic]) -> str:
-    """Changes whenever a topic's key, version, terms or exclusions change."""
-    data = [[t.key, t.version, t.terms, t.exclude] for t in topics]
+    """Changes whenever a topic's key, version, terms, exclusions or query change."""
+    data = [[t.key, t.version, t.terms, t.exclude, t.query] for t in topics]
     return hashlib.blake2b(json.dumps(data, ensure_ascii=False).encode(),
                            digest_size=8).hexdigest()
 

@@ -1,6 +1,10 @@
 """Names of the crawl-stats counters we keep, in one place (the report reads them back).
 
-- ``phuxanh/feeds/fetched``, ``phuxanh/articles/fetched``: responses we parsed.
+- ``phuxanh/feeds/fetched`` (RSS/Atom, Google News searches included),
+  ``phuxanh/sitemaps/fetched``, ``phuxanh/listings/fetched``, ``phuxanh/articles/fetched``:
+  responses we parsed.
+- ``phuxanh/source/<key>/<what>``: the same per source (``feeds``, ``sitemaps``, ``listings``,
+  ``articles`` fetched; ``requested``: article requests made for it).
 - ``phuxanh/skipped/<reason>``: feed entries we did not request (``known``: already stored,
   under their own id or an alias; ``dropped_before/<reason>``: an earlier run dropped them by
   policy, see :mod:`crawlers.seen`; ``too_old``: older than crawl.max_age_days by the feed's
@@ -8,9 +12,15 @@
 - ``phuxanh/dropped/<reason>``: feeds and articles that yield no stored item. Errors
   (``http_404``, ``http_500``, ``download_error``, ``feed_unreadable``, ``undecodable``,
   ``no_text``, ``not_html``, ``store_error``, ``store_unreachable``, and for feeds
-  ``feed_http_<status>``, ``feed_download_error``, ``feed_robots_forbidden``) are also listed
-  with their URL in the report; policy drops (``off_topic``, ``too_old``,
-  ``robots_forbidden``) are only counted.
+  ``feed_http_<status>``, ``feed_download_error``, ``feed_robots_forbidden``, the same with
+  ``sitemap_`` and ``listing_``, ``sitemap_unreadable``, ``listing_unreadable``,
+  ``aggregator_unresolved``) are also listed with their URL in the report; policy drops
+  (``off_topic``, ``too_old``, ``robots_forbidden``, ``already_stored``: a search result whose
+  article is already stored from its outlet) are only counted.
+- ``phuxanh/skipped/`` also has, for sitemaps and listings, ``off_pattern`` (URL does not match
+  the source's link_pattern) and ``sitemap_too_old`` (a child sitemap of an index whose lastmod
+  is before the window; not fetched) and ``undated_limit`` (undated sitemap entries beyond
+  ``MAX_UNDATED_SITEMAP_ENTRIES`` new ones in one sitemap, left for a later run).
 - ``phuxanh/stored/{inserted,updated,unchanged}``: the store's answer to our upserts.
 - ``phuxanh/store_error``: the message of a store failure that stopped the crawl.
 """
@@ -18,6 +28,9 @@
 from __future__ import annotations
 
 FEEDS_FETCHED = "phuxanh/feeds/fetched"
+SITEMAPS_FETCHED = "phuxanh/sitemaps/fetched"
+LISTINGS_FETCHED = "phuxanh/listings/fetched"
+SOURCE = "phuxanh/source/"
 ARTICLES_FETCHED = "phuxanh/articles/fetched"
 SKIPPED = "phuxanh/skipped/"
 DROPPED = "phuxanh/dropped/"
@@ -25,4 +38,4 @@ STORED = "phuxanh/stored/"
 STORE_ERROR = "phuxanh/store_error"
 
 # Drops that are the crawler doing its job, not something going wrong.
-POLICY_DROPS = frozenset({"off_topic", "too_old", "robots_forbidden"})
+POLICY_DROPS = frozenset({"off_topic", "too_old", "robots_forbidden", "already_stored"})

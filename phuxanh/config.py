@@ -73,9 +73,13 @@ class Topic(_Section):
     name: str
     version: int = 1
     # Phrases that mean this topic, matched diacritic-insensitively on title and body.
-    terms: list[str] = Field(min_length=1)
+    terms: list[str] = Field(default_factory=list)
     # Phrases that, when present, do not count as a mention (e.g. another directive's number).
     exclude: list[str] = Field(default_factory=list)
+    # A boolean query (AND, OR, NOT, NEAR/n, quoted phrases; see phuxanh/topic_query.py) for
+    # forms single terms cannot express. The topic matches when any term or the query matches
+    # and no exclusion does. Validated even when absent, to require terms or a query.
+    query: str | None = Field(default=None, validate_default=True)
 
     @field_validator("terms", "exclude")
     @classmethod
@@ -84,6 +88,21 @@ class Topic(_Section):
         if any(not term for term in cleaned):
             raise ValueError("empty term")
         return cleaned
+
+    @field_validator("query")
+    @classmethod
+    def _parse_query(cls, query: str | None, info: Any) -> str | None:
+        # Imported here: topic_query depends only on phuxanh.text, but keeping config's import
+        # list unchanged lets this class be edited on its own.
+        from phuxanh.topic_query import parse_query
+
+        if query is None:
+            # "terms" is absent from info.data when it failed its own check: say nothing more.
+            if "terms" in info.data and not info.data["terms"]:
+                raise ValueError("a topic needs terms, a query or both")
+            return None
+        parse_query(query)  # a QueryError names the column and what was expected there
+        return query
 
 
 class Source(_Section):
@@ -95,7 +114,55 @@ class Source(_Section):
     province: str | None = None
     domain: str | None = None
     feeds: list[str] = Field(default_factory=list)
+    # Sitemaps or sitemap indexes (Google News sitemaps included); entries are dated by the
+    # sitemap, so old ones are skipped without a request.
+    sitemaps: list[str] = Field(default_factory=list)
+    # A regular expression an article URL must match (re.search); sitemap entries and listing
+    # links that do not match are not fetched (category pages, videos, tag pages).
+    link_pattern: str | None = None
+    # CSS selector for the article links of a listing page; without one, every same-site link
+    # matching link_pattern counts.
+    listing_selector: str | None = None
+    # Listing (category) pages whose article links are followed; needs link_pattern or
+    # listing_selector, since a whole page's links are mostly menus.
+    listings: list[str] = Field(default_factory=list)
+    # An aggregator search (Google News RSS, Vietnamese edition): items are attributed to the
+    # publisher found in each result, under this source's key.
+    search_query: str | None = None
     enabled: bool = True
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _valid_pattern(cls, pattern: str | None) -> str | None:
+        import re
+
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression ({exc})") from None
+        return pattern
+
+    @field_validator("listing_selector")
+    @classmethod
+    def _valid_selector(cls, selector: str | None) -> str | None:
+        if selector is not None:
+            from cssselect import GenericTranslator, SelectorError
+
+            try:
+                GenericTranslator().css_to_xpath(selector)
+            except SelectorError as exc:
+                raise ValueError(f"not a valid CSS selector ({exc})") from None
+        return selector
+
+    @field_validator("listings")
+    @classmethod
+    def _listings_need_a_filter(cls, listings: list[str], info: Any) -> list[str]:
+        # Fields validate in declaration order: link_pattern and listing_selector are known
+        # here (absent from info.data when they themselves failed).
+        if listings and not (info.data.get("link_pattern") or info.data.get("listing_selector")):
+            raise ValueError("listings need link_pattern or listing_selector")
+        return listings
 
 
 class Config(_Section):

@@ -43,8 +43,13 @@ def describe_crawl(report: Any) -> str:
     def counts(mapping: dict[str, int]) -> str:
         return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in mapping.items())
 
+    discovery = [f"{report.feeds_fetched} feeds"]
+    if report.sitemaps_fetched:
+        discovery.append(f"{report.sitemaps_fetched} sitemaps")
+    if report.listings_fetched:
+        discovery.append(f"{report.listings_fetched} listing pages")
     lines = [
-        f"{report.feeds_fetched} feeds and {report.articles_fetched} articles fetched; "
+        f"{', '.join(discovery)} and {report.articles_fetched} articles fetched; "
         f"stored {stored.inserted} new, {stored.updated} updated, {stored.unchanged} unchanged "
         f"(finished: {report.finish_reason or 'unknown'})",
     ]

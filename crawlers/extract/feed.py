@@ -35,6 +35,12 @@ class FeedEntry:
     title: str
     published_at: datetime | None  # aware; None when the feed gives no readable date
     summary: str  # plain text
+    # RSS <source url="...">name</source>: the outlet an aggregator (Google News) took the item
+    # from; the url is the outlet's site, not the article.
+    source_name: str = ""
+    source_url: str = ""
+    # http(s) links in the summary HTML, in order (an aggregator's summary links the article).
+    summary_links: tuple[str, ...] = ()
 
 
 def _plain(fragment: str) -> str:
@@ -47,6 +53,26 @@ def _plain(fragment: str) -> str:
             fragment = lxml.html.fromstring(f"<div>{fragment}</div>").text_content()
     # Titles are sometimes escaped twice ("&amp;quot;").
     return clean(unescape_all(fragment))
+
+
+def _links(fragment: str, base: str) -> tuple[str, ...]:
+    if "<a" not in fragment:
+        return ()
+    try:
+        tree = lxml.html.fromstring(f"<div>{fragment}</div>")
+    except (ValueError, lxml.etree.ParserError):
+        return ()
+    links = (urljoin(base, (a.get("href") or "").strip()) for a in tree.iter("a"))
+    return tuple(dict.fromkeys(
+        link for link in links if urlsplit(link).scheme in {"http", "https"}
+    ))
+
+
+def _source(entry: Any) -> tuple[str, str]:
+    source = entry.get("source")
+    if not isinstance(source, dict):
+        return "", ""
+    return _plain(source.get("title") or ""), (source.get("href") or "").strip()
 
 
 def _entry_date(entry: Any) -> datetime | None:
@@ -95,10 +121,15 @@ def parse_feed(
         entry_url = _entry_url(entry, url)
         if entry_url is None or entry_url in entries:
             continue
+        summary = entry.get("summary") or ""
+        source_name, source_url = _source(entry)
         entries[entry_url] = FeedEntry(
             url=entry_url,
             title=_plain(entry.get("title") or ""),
             published_at=_entry_date(entry),
-            summary=_plain(entry.get("summary") or ""),
+            summary=_plain(summary),
+            source_name=source_name,
+            source_url=source_url,
+            summary_links=_links(summary, entry_url),
         )
     return list(entries.values())

@@ -1,10 +1,21 @@
-"""The RSS spider: routes requests only. Parsing is in :mod:`crawlers.extract`, judging items
-in :mod:`crawlers.pipelines`.
+"""The news spider (Scrapy name ``rss``, kept for ``scrapy crawl rss``): routes requests only.
+Parsing is in :mod:`crawlers.extract`, judging items in :mod:`crawlers.pipelines`.
 
-For each enabled source (or the ones named): fetch its feeds; skip entries older than
-crawl.max_age_days, entries whose item id is already in the store (one ``existing_ids`` call
-per feed, which is what makes a re-run cheap) and entries an earlier run dropped or stored
-under another id (:mod:`crawlers.seen`); fetch the rest and turn each page into an Item.
+For each enabled source (or the ones named) it reads every way the source lists articles:
+
+- ``feeds``: RSS/Atom feeds;
+- ``sitemaps``: sitemaps and sitemap indexes (Google News sitemaps too); a child sitemap whose
+  ``lastmod`` is before the window is not fetched, and an entry's date (``news:publication_date``
+  or ``lastmod``) counts like a feed date;
+- ``listings``: category pages, their links chosen by ``listing_selector`` / ``link_pattern``,
+  following "next page" up to :data:`MAX_LISTING_PAGES` pages;
+- ``search_query``: a Google News RSS search (:mod:`crawlers.extract.gnews`); each result is
+  fetched through its redirect and attributed to its publisher.
+
+All of them end in the same routing: skip entries older than crawl.max_age_days, entries whose
+item id is already in the store (one ``existing_ids`` call per feed, sitemap or listing page,
+which is what makes a re-run cheap) and entries an earlier run dropped or stored under another
+id (:mod:`crawlers.seen`); fetch the rest and turn each page into an Item.
 
 A failure never ends the run: a 404 or 5xx article, a broken feed or an unreadable page is
 logged with its URL, counted under ``phuxanh/dropped/<reason>`` and listed in
@@ -13,7 +24,9 @@ logged with its URL, counted under ``phuxanh/dropped/<reason>`` and listed in
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,12 +37,24 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawlers.addon import config_from_settings
+from crawlers.extract import gnews
 from crawlers.extract.article import extract_article
 from crawlers.extract.encoding import decode_html
 from crawlers.extract.feed import FeedEntry, parse_feed
 from crawlers.extract.item import build_item
+from crawlers.extract.listing import extract_listing
+from crawlers.extract.sitemap import parse_sitemap
 from crawlers.seen import FILENAME, SeenUrls, topics_fingerprint
-from crawlers.stats import ARTICLES_FETCHED, DROPPED, FEEDS_FETCHED, POLICY_DROPS, SKIPPED
+from crawlers.stats import (
+    ARTICLES_FETCHED,
+    DROPPED,
+    FEEDS_FETCHED,
+    LISTINGS_FETCHED,
+    POLICY_DROPS,
+    SITEMAPS_FETCHED,
+    SKIPPED,
+    SOURCE,
+)
 from phuxanh.errors import ConfigError, InputError, PhuxanhError
 from phuxanh.schema import VN_TZ, Item, url_item_id
 from phuxanh.store import open_store
@@ -49,6 +74,14 @@ MAX_ERRORS_KEPT = 1000
 # request.meta key: the item id of the link as the feed gave it (before redirects).
 FEED_ID = "phuxanh_feed_id"
 _PAGE_TYPES = ("html", "xml", "text/plain")
+# Pages of one listing read per run, the first included. New articles appear on page 1; a few
+# more pages cover a run missed for a day or two without walking a whole archive. A module
+# constant, not config: crawl settings are not this module's to extend.
+MAX_LISTING_PAGES = 3
+# Undated entries of one sitemap requested per run. A sitemap without lastmod (an archive) gives
+# no way to skip old articles before fetching them; the age pipeline drops them afterwards and
+# crawlers.seen remembers that, so the cap only spreads a first crawl over several runs.
+MAX_UNDATED_SITEMAP_ENTRIES = 500
 
 
 def select_sources(config: Config, source_keys: Iterable[str] | None = None) -> list[Source]:
@@ -180,23 +213,114 @@ class RssSpider(scrapy.Spider):
             raise CloseSpider("config_error") from None
         self._open()  # fail before any request when the store cannot be reached
         for source in self.sources:
-            if not source.feeds:
-                logger.info("source %s has no feeds; nothing to crawl", source.key)
-            for feed_url in source.feeds:
-                yield scrapy.Request(
-                    feed_url, callback=self.parse_feed, errback=self.feed_failed,
-                    cb_kwargs={"source": source},
-                )
+            for request in self.source_requests(source):
+                yield request
 
-    def parse_feed(self, response: Response, source: Source) -> Iterable[scrapy.Request]:
+    def source_requests(self, source: Source) -> list[scrapy.Request]:
+        """The first requests for a source: its feeds, sitemaps, listings and search."""
+        requests = [
+            scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
+                           cb_kwargs={"source": source})
+            for url in source.feeds
+        ]
+        requests += [
+            scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
+                           cb_kwargs={"source": source})
+            for url in source.sitemaps
+        ]
+        requests += [
+            scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
+                           cb_kwargs={"source": source, "page": 1})
+            for url in source.listings
+        ]
+        if source.search_query:
+            # Read at call time: tests point the endpoint at the local test site.
+            url = gnews.search_url(source.search_query, gnews.SEARCH_ENDPOINT)
+            requests.append(scrapy.Request(
+                url, callback=self.parse_feed, errback=self.feed_failed,
+                cb_kwargs={"source": source, "aggregated": True},
+            ))
+        if not requests:
+            logger.info("source %s has no feeds, sitemaps, listings or search; nothing to "
+                        "crawl", source.key)
+        return requests
+
+    def _cutoff(self) -> datetime:
+        return datetime.now(VN_TZ) - timedelta(days=self.config.crawl.max_age_days)
+
+    def parse_feed(self, response: Response, source: Source, aggregated: bool = False
+                   ) -> Iterable[scrapy.Request]:
         self._count(FEEDS_FETCHED)
+        self._count(f"{SOURCE}{source.key}/feeds")
         try:
             entries = parse_feed(response.body, response.url, _content_type(response),
                                  self.config.crawl.max_page_bytes)
         except InputError as exc:
             self._drop(response.url, "feed_unreadable", str(exc))
             return
-        cutoff = datetime.now(VN_TZ) - timedelta(days=self.config.crawl.max_age_days)
+        if aggregated:
+            entries = [dataclasses.replace(entry, url=gnews.article_url(entry))
+                       for entry in entries]
+        yield from self._route(entries, source, aggregated=aggregated)
+
+    def parse_sitemap(self, response: Response, source: Source) -> Iterable[scrapy.Request]:
+        self._count(SITEMAPS_FETCHED)
+        self._count(f"{SOURCE}{source.key}/sitemaps")
+        try:
+            sitemap = parse_sitemap(response.body, response.url, self.config.crawl.max_page_bytes)
+        except InputError as exc:
+            self._drop(response.url, "sitemap_unreadable", str(exc))
+            return
+        if sitemap.kind == "index":
+            cutoff = self._cutoff()
+            for child in sitemap.entries:
+                if child.published_at is not None and child.published_at < cutoff:
+                    self._count(f"{SKIPPED}sitemap_too_old")
+                    continue
+                yield scrapy.Request(child.url, callback=self.parse_sitemap,
+                                     errback=self.sitemap_failed, cb_kwargs={"source": source})
+            return
+        entries = self._matching(
+            [FeedEntry(url=entry.url, title=entry.title, published_at=entry.published_at,
+                       summary="") for entry in sitemap.entries], source)
+        yield from self._route(entries, source, max_undated=MAX_UNDATED_SITEMAP_ENTRIES)
+
+    def parse_listing(self, response: Response, source: Source, page: int = 1
+                      ) -> Iterable[scrapy.Request]:
+        self._count(LISTINGS_FETCHED)
+        self._count(f"{SOURCE}{source.key}/listings")
+        try:
+            html = decode_html(response.body, _content_type(response), response.url,
+                               self.config.crawl.max_page_bytes)
+            listing = extract_listing(html, response.url, source.listing_selector,
+                                      source.link_pattern)
+        except InputError as exc:
+            self._drop(response.url, "listing_unreadable", str(exc))
+            return
+        entries = [FeedEntry(url=link.url, title=link.title, published_at=None, summary="")
+                   for link in listing.links]
+        yield from self._route(entries, source)
+        if listing.next_url and page < MAX_LISTING_PAGES:
+            yield scrapy.Request(listing.next_url, callback=self.parse_listing,
+                                 errback=self.listing_failed,
+                                 cb_kwargs={"source": source, "page": page + 1})
+
+    def _matching(self, entries: list[FeedEntry], source: Source) -> list[FeedEntry]:
+        """Entries whose URL matches the source's link_pattern (all when it has none)."""
+        if not source.link_pattern:
+            return entries
+        pattern = re.compile(source.link_pattern)
+        kept = [entry for entry in entries if pattern.search(entry.url)]
+        if len(kept) < len(entries):
+            self._count(f"{SKIPPED}off_pattern", len(entries) - len(kept))
+        return kept
+
+    def _route(self, entries: Iterable[FeedEntry], source: Source, aggregated: bool = False,
+               max_undated: int | None = None) -> Iterable[scrapy.Request]:
+        """Requests for the entries worth fetching: not too old by their listed date, not
+        stored already, not dropped by policy in an earlier run; at most ``max_undated`` of
+        those without a date (the rest wait for a later run)."""
+        cutoff = self._cutoff()
         fresh: dict[str, FeedEntry] = {}
         for entry in entries:
             if entry.published_at is not None and entry.published_at < cutoff:
@@ -206,6 +330,8 @@ class RssSpider(scrapy.Spider):
                 fresh.setdefault(url_item_id(entry.url), entry)
             except ValueError:
                 self._count(f"{SKIPPED}bad_url")
+        if not fresh:
+            return
         store, seen = self._open()
         try:
             before = seen.lookup(fresh)
@@ -218,17 +344,30 @@ class RssSpider(scrapy.Spider):
                 self._count(f"{SKIPPED}known")
             elif feed_id in before.dropped:
                 self._count(f"{SKIPPED}dropped_before/{before.dropped[feed_id]}")
+            elif entry.published_at is None and max_undated is not None and max_undated <= 0:
+                self._count(f"{SKIPPED}undated_limit")
             else:
+                if entry.published_at is None and max_undated is not None:
+                    max_undated -= 1
+                self._count(f"{SOURCE}{source.key}/requested")
                 yield scrapy.Request(
                     entry.url, callback=self.parse_article, errback=self.article_failed,
-                    cb_kwargs={"source": source, "entry": entry}, meta={FEED_ID: feed_id},
+                    cb_kwargs={"source": source, "entry": entry, "aggregated": aggregated},
+                    meta={FEED_ID: feed_id},
                 )
 
     def parse_article(
-        self, response: Response, source: Source, entry: FeedEntry | None = None
+        self, response: Response, source: Source, entry: FeedEntry | None = None,
+        aggregated: bool = False,
     ) -> Iterable[Item]:
         fetched_at = datetime.now(VN_TZ)
         self._count(ARTICLES_FETCHED)
+        self._count(f"{SOURCE}{source.key}/articles")
+        if aggregated and gnews.is_aggregator(response.url):
+            # The redirect did not lead off the aggregator (an interstitial page, a consent
+            # wall): there is no article here to read.
+            self._drop(response.url, "aggregator_unresolved")
+            return
         if not _is_page(response):
             self._drop(response.url, "not_html", _content_type(response) or "")
             return
@@ -245,12 +384,53 @@ class RssSpider(scrapy.Spider):
             return
         if article.date_notes:
             logger.info("%s: dates refused: %s", response.url, "; ".join(article.date_notes))
-        yield build_item(article, source, response.url, fetched_at)
+        item = build_item(article, source, response.url, fetched_at)
+        if aggregated:
+            attributed = self._attribute(item, entry, response)
+            if attributed is None:
+                return
+            item = attributed
+        yield item
+
+    def _attribute(self, item: Item, entry: FeedEntry | None, response: Response
+                   ) -> Item | None:
+        """A search result's item, credited to its publisher: the outlet named by the feed's
+        <source>, official (and its province) only when the page's domain is an official
+        source's. None when the article is already stored, from the outlet's own feed most
+        likely: that item keeps its own attribution, and the result is not fetched again."""
+        store, seen = self._open()
+        try:
+            known = item.id in store.existing_ids([item.id])
+        except PhuxanhError as exc:
+            self._drop(str(self.config.sqlite_path), "store_unreachable", str(exc))
+            raise CloseSpider("store_unreachable") from None
+        if known:
+            feed_id = _feed_id(response)
+            if feed_id:
+                seen.remember_alias(feed_id, item.id)
+            self._drop(response.url, "already_stored")
+            return None
+        publisher = gnews.publisher_source(self.config.sources, response.url)
+        if publisher is None and entry is not None and entry.source_url:
+            publisher = gnews.publisher_source(self.config.sources, entry.source_url)
+        outlet = (entry.source_name if entry is not None else "") or (
+            publisher.name if publisher is not None else "")
+        return item.model_copy(update={
+            "outlet": outlet or (response.url.split("/")[2] if "//" in response.url else ""),
+            "official": bool(publisher and publisher.official),
+            "province": publisher.province if publisher and publisher.official else None,
+        })
 
     # -- failures -----------------------------------------------------------------------
 
     def feed_failed(self, failure: Failure) -> None:
         self._failed(failure, "feed_")
+
+    def sitemap_failed(self, failure: Failure) -> None:
+        self._failed(failure, "sitemap_")
+
+    def listing_failed(self, failure: Failure) -> None:
+        self._failed(failure, "listing_")
 
     def article_failed(self, failure: Failure) -> None:
         self._failed(failure, "")
@@ -261,8 +441,8 @@ class RssSpider(scrapy.Spider):
             response = failure.value.response  # type: ignore[union-attr]
             self._drop(response.url, f"{prefix}http_{response.status}")
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            # An article behind robots.txt is policy; a configured feed behind it is a
-            # sources.yaml entry that can never work, so it is reported as an error.
+            # An article behind robots.txt is policy; a configured feed, sitemap or listing
+            # behind it is a sources.yaml entry that can never work: reported as an error.
             self._drop(request.url, f"{prefix}robots_forbidden")
         else:
             self._drop(request.url, f"{prefix}download_error",

@@ -7,7 +7,10 @@
 - ``site``: a tiny offline news site (stdlib HTTP server on 127.0.0.1, ephemeral port) serving
   our own Vietnamese pages about Directive 57 with the faults real sites have (wrong charset,
   gzip without a header, 404, 500, a broken feed, robots.txt, a redirect). Every request path
-  is recorded so tests can assert what was (not) fetched.
+  is recorded so tests can assert what was (not) fetched. The site also serves sitemaps
+  (tests/fixtures/sitemaps), listing pages and a fake Google News search whose item links
+  redirect to local articles; ``site.alt`` is the same server as ``localhost`` (another
+  "publisher" host).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 SITE_PAGES = FIXTURES / "html" / "site"
 FEEDS = FIXTURES / "feeds"
+SITEMAPS = FIXTURES / "sitemaps"
 
 # windows-1258 spells a toned vowel as base letter + combining tone mark; only these five.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -67,6 +71,7 @@ class Site:
         self.requests: list[str] = []
         self._lock = threading.Lock()
         self.base = ""
+        self.alt = ""  # the same server under another host name
 
     def record(self, path: str) -> None:
         with self._lock:
@@ -81,7 +86,10 @@ class Site:
             self.requests.clear()
 
     def page(self, name: str) -> str:
-        return (SITE_PAGES / name).read_text(encoding="utf-8").replace("{base}", self.base)
+        return self.fill((SITE_PAGES / name).read_text(encoding="utf-8"))
+
+    def fill(self, text: str) -> str:
+        return text.replace("{base}", self.base).replace("{alt}", self.alt)
 
     def build(self) -> None:
         html = "text/html; charset=utf-8"
@@ -124,6 +132,52 @@ class Site:
             "/bai/bai-cu.html": Route(body=self.page("chi-thi-57-an-ninh-mang.html").encode(),
                                       headers={"Content-Type": html}),
         }
+        self.routes.update(self._discovery_routes())
+
+    def _discovery_routes(self) -> dict[str, Route]:
+        """Sitemaps, listing pages and a fake Google News search, with their articles."""
+        html = "text/html; charset=utf-8"
+        xml = "application/xml; charset=utf-8"
+
+        def sitemap(name: str) -> bytes:
+            return self.fill((SITEMAPS / name).read_text(encoding="utf-8")).encode()
+
+        def page(name: str) -> Route:
+            return Route(body=self.page(name).encode(), headers={"Content-Type": html})
+
+        def redirect(target: str) -> Route:
+            return Route(status=302, headers={"Location": target})
+
+        return {
+            "/sitemap.xml": Route(body=sitemap("index.xml"), headers={"Content-Type": xml}),
+            # gzip as a file, no Content-Encoding: the crawler inflates it itself
+            "/sitemaps/bai-moi.xml.gz": Route(body=gzip.compress(sitemap("bai-moi.xml")),
+                                              headers={"Content-Type": "application/gzip"}),
+            "/sitemaps/2024-01.xml": Route(body=sitemap("bai-moi.xml"),
+                                           headers={"Content-Type": xml}),
+            "/sitemaps/google-news.xml": Route(body=sitemap("google-news.xml"),
+                                               headers={"Content-Type": xml}),
+            "/sitemaps/hong.xml": Route(body=(SITEMAPS / "broken.xml").read_bytes(),
+                                        headers={"Content-Type": xml}),
+            "/sm/chi-thi-57-ban-do-so.html": page("sm-ban-do-so.html"),
+            "/sm/chi-thi-57-tap-huan.html": page("sm-tap-huan.html"),
+            "/sm/bai-2024.html": page("sm-ban-do-so.html"),
+            "/chuyen-muc/an-ninh-mang.html": page("chuyen-muc-an-ninh-mang.html"),
+            "/chuyen-muc/an-ninh-mang-p2.html": page("chuyen-muc-an-ninh-mang-p2.html"),
+            "/chuyen-muc/an-ninh-mang-p3.html": page("chuyen-muc-an-ninh-mang-p3.html"),
+            "/chuyen-muc/an-ninh-mang-p4.html": page("chuyen-muc-an-ninh-mang-p3.html"),
+            "/ds/dien-tap.html": page("ds-dien-tap.html"),
+            "/ds/trang-2.html": page("ds-trang-2.html"),
+            "/rss/search": Route(
+                body=self.fill((FEEDS / "site_google-news.rss").read_text(encoding="utf-8"))
+                .encode(), headers={"Content-Type": "application/xml; charset=UTF-8"}),
+            "/rss/articles/CBMiQWh0dHBzOi8vYmFvLXRodS1uZ2hpZW0": redirect(
+                f"{self.base}/gn/chinh-thong.html"),
+            "/rss/articles/CBMiOWh0dHBzOi8vdHJhbmcta2hhYw": redirect(
+                f"{self.alt}/gn/trang-khac.html"),
+            "/gn/chinh-thong.html": page("gn-chinh-thong.html"),
+            "/gn/trang-khac.html": page("gn-trang-khac.html"),
+        }
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
@@ -149,6 +203,7 @@ def serve_site() -> Iterator[Site]:
     site = Site()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    site.alt = f"http://localhost:{server.server_address[1]}"
     site.build()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

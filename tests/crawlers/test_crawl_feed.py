@@ -27,6 +27,7 @@ def test_real_vnexpress_feed(fixture_bytes: Any) -> None:
         published_at=first.published_at,
         summary="Từ ngày 17-23/7, Hà Nội ghi nhận 1.400 ca sốt xuất huyết, hai người tử vong do "
                 "kèm bệnh lý tiểu đường, tăng huyết áp.",
+        summary_links=(first.url,),  # the thumbnail links the article
     )
     assert first.published_at is not None
     assert first.published_at.isoformat() == "2017-07-26T19:41:14+07:00"
