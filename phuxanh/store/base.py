@@ -129,6 +129,43 @@ class StoreStats:
     weekly: dict[tuple[str, str, bool], int]
 
 
+@dataclass(frozen=True)
+class SourceRun:
+    """What one crawl did for one source."""
+
+    source: str  # key in sources.yaml
+    started_at: datetime
+    finished_at: datetime
+    fetched: int = 0  # pages fetched: feeds, sitemaps, listings, articles
+    new: int = 0  # items inserted
+    not_modified: int = 0  # feeds or sitemaps answering 304 to a conditional request
+    dropped: int = 0
+    errors: int = 0
+    error_sample: str = ""  # the first error, for a person to read
+
+    @property
+    def failed(self) -> bool:
+        """Errors and nothing obtained: the source did not answer usefully."""
+        return self.errors > 0 and self.fetched == 0 and self.not_modified == 0
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    source: str
+    runs: int
+    last_run_at: datetime | None
+    last_success_at: datetime | None  # last run that was not a failure
+    last_new_item_at: datetime | None  # last run that stored something new
+    error_streak: int  # consecutive failed runs up to the latest
+    last_error: str  # the latest failed run's error sample ("" if none)
+
+    def silent_days(self, now: datetime) -> int | None:
+        """Days since the source last gave a new item (None: it never has)."""
+        if self.last_new_item_at is None:
+            return None
+        return (now - self.last_new_item_at).days
+
+
 class Store(Protocol):
     """The one interface every stage writes and reads through."""
 
@@ -192,6 +229,14 @@ class Store(Protocol):
     def audit_log(self, limit: int = 100, action: str | None = None) -> list[AuditEntry]: ...
 
     def stats(self) -> StoreStats: ...
+
+    # -- source health ------------------------------------------------------------------------
+
+    def record_source_runs(self, runs: Iterable[SourceRun]) -> None: ...
+
+    def source_health(self) -> list[SourceHealth]:
+        """One entry per source that has ever been crawled, by source key."""
+        ...
 
     # -- near-duplicate clustering (phuxanh.dedup computes, the store keeps) -----------------
 

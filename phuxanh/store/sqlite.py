@@ -30,6 +30,8 @@ from phuxanh.store.base import (
     QueueEntry,
     SearchHit,
     SearchPage,
+    SourceHealth,
+    SourceRun,
     StoreStats,
     UpsertResult,
 )
@@ -590,6 +592,50 @@ class SQLiteStore:
                 d_rowid, d_version, d_old = stored[demote]
                 self._replace(conn, d_rowid, d_old,
                               d_old.model_copy(update={"is_original": False}), d_version)
+
+    def record_source_runs(self, runs: Iterable[SourceRun]) -> None:
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO source_runs (source, started_at, finished_at, fetched, new, "
+                "not_modified, dropped, errors, error_sample) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.source, r.started_at.isoformat(), r.finished_at.isoformat(), r.fetched,
+                     r.new, r.not_modified, r.dropped, r.errors, r.error_sample)
+                    for r in runs
+                ],
+            )
+
+    def source_health(self) -> list[SourceHealth]:
+        # Each figure is one indexed lookup per source, so an hourly crawl of fifty sources for
+        # years stays instant. A failed run: errors and nothing fetched (see SourceRun.failed).
+        failed = "(errors > 0 AND fetched = 0 AND not_modified = 0)"
+        rows = self._conn().execute(
+            f"""
+            SELECT s.source,
+                (SELECT count(*) FROM source_runs WHERE source = s.source) AS runs,
+                (SELECT finished_at FROM source_runs WHERE source = s.source
+                 ORDER BY id DESC LIMIT 1) AS last_run,
+                (SELECT finished_at FROM source_runs WHERE source = s.source AND NOT {failed}
+                 ORDER BY id DESC LIMIT 1) AS last_success,
+                (SELECT finished_at FROM source_runs WHERE source = s.source AND new > 0
+                 ORDER BY id DESC LIMIT 1) AS last_new,
+                (SELECT count(*) FROM source_runs WHERE source = s.source AND id > coalesce(
+                    (SELECT max(id) FROM source_runs WHERE source = s.source AND NOT {failed}),
+                    0)) AS streak,
+                (SELECT error_sample FROM source_runs WHERE source = s.source AND {failed}
+                 ORDER BY id DESC LIMIT 1) AS last_error
+            FROM (SELECT DISTINCT source FROM source_runs) AS s ORDER BY s.source
+            """
+        ).fetchall()
+
+        def when(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        return [
+            SourceHealth(r["source"], r["runs"], when(r["last_run"]), when(r["last_success"]),
+                         when(r["last_new"]), r["streak"], r["last_error"] or "")
+            for r in rows
+        ]
 
     def audit_log(self, limit: int = 100, action: str | None = None) -> list[AuditEntry]:
         sql = "SELECT at, actor, action, target, details FROM audit_log"

@@ -390,3 +390,37 @@ def test_count_agrees_with_search_totals_for_any_filter(store: Store) -> None:
     for filters in (ItemFilter(), ItemFilter(official=True), ItemFilter(topics=["chi-thi-57"]),
                     ItemFilter(include_undated=True), ItemFilter(review_statuses=["dismissed"])):
         assert store.count(filters) == store.search("", filters).total, filters
+
+
+def test_source_health(store: Store) -> None:
+    from phuxanh.store.base import SourceRun
+
+    day = datetime(2026, 3, 1, 6, 0, tzinfo=VN_TZ)
+
+    def run(n: int, source: str, **counts: object) -> SourceRun:
+        started = day + timedelta(hours=n)
+        return SourceRun(source, started, started + timedelta(minutes=2), **counts)  # type: ignore[arg-type]
+
+    store.record_source_runs([
+        run(0, "baomau", fetched=10, new=3),
+        run(0, "dienbien", fetched=4, new=0, not_modified=1),
+    ])
+    store.record_source_runs([
+        run(1, "baomau", fetched=2, new=0, not_modified=1),
+        run(1, "dienbien", errors=1, error_sample="https://x.vn/rss: HTTP 503"),
+    ])
+    store.record_source_runs([
+        run(2, "dienbien", errors=2, error_sample="https://x.vn/rss: timeout"),
+    ])
+    health = {h.source: h for h in store.source_health()}
+    assert set(health) == {"baomau", "dienbien"}
+    good, bad = health["baomau"], health["dienbien"]
+    assert (good.runs, good.error_streak, good.last_error) == (2, 0, "")
+    assert good.last_new_item_at == day + timedelta(minutes=2)
+    assert good.last_success_at == day + timedelta(hours=1, minutes=2)
+    assert (bad.runs, bad.error_streak) == (3, 2)
+    assert bad.last_error == "https://x.vn/rss: timeout"
+    assert bad.last_success_at == day + timedelta(minutes=2)
+    assert bad.last_new_item_at is None
+    assert bad.silent_days(day + timedelta(days=3)) is None
+    assert good.silent_days(day + timedelta(days=3, hours=1)) == 3
