@@ -61,7 +61,15 @@ def load_classifier(
     model_dir: Path | None = None, narratives_path: Path | None = None
 ) -> Classifier:
     """The sentiment model in ``model_dir`` combined with narrative matching on
-    ``narratives_path``; None means the shipped default model and ``config/narratives.yaml``."""
+    ``narratives_path``; None means the shipped default model and ``config/narratives.yaml``.
+
+    The backend is chosen by the directory's ``config.json``: ``"format": "phuxanh-linear"``
+    is the linear model; ``"backend": "transformers"`` or any Hugging Face checkpoint (it has a
+    ``model_type``) is the transformers backend, which imports torch only then. A
+    ``model_dir`` that is no directory but looks like a hub id ("org/name") goes to the
+    transformers backend, which explains that no hub is reachable."""
+    import json
+
     from classify.models.linear import LinearSentimentModel
     from classify.narratives import (
         BACKGROUND_FILE,
@@ -73,10 +81,22 @@ def load_classifier(
 
     model_dir = DEFAULT_MODEL_DIR if model_dir is None else Path(model_dir)
     narratives_path = DEFAULT_NARRATIVES if narratives_path is None else Path(narratives_path)
-    if not model_dir.is_dir():
+    hub_id = (not model_dir.exists() and not model_dir.is_absolute()
+              and len(model_dir.parts) == 2 and not str(model_dir).startswith("."))
+    if not model_dir.is_dir() and not hub_id:
         raise ModelError(f"{model_dir}: model directory not found")
-    model = LinearSentimentModel.load(model_dir)
+    config: object = {}
+    if model_dir.is_dir():
+        try:
+            config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            config = {}  # the linear loader names the missing or broken file
+    transformers_backend = hub_id or (isinstance(config, dict) and (
+        config.get("backend") == "transformers" or "model_type" in config))
     background_path = model_dir / BACKGROUND_FILE
+    if transformers_backend and not background_path.exists():
+        # A checkpoint from elsewhere has no in-domain background: borrow the shipped one.
+        background_path = DEFAULT_MODEL_DIR / BACKGROUND_FILE
     background = None
     if background_path.exists():
         background = Background.load(background_path)
@@ -86,4 +106,8 @@ def load_classifier(
         logger.warning("%s: missing; narrative matching runs without background idf",
                        background_path)
     matcher = NarrativeMatcher(load_narratives(narratives_path), background)
-    return DirectiveClassifier(model, matcher)
+    if transformers_backend:
+        from classify.models.transformer import TransformerClassifier, TransformerSentimentModel
+
+        return TransformerClassifier(TransformerSentimentModel.load(model_dir), matcher)
+    return DirectiveClassifier(LinearSentimentModel.load(model_dir), matcher)
