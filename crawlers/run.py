@@ -7,6 +7,10 @@ once per process; a second call raises instead of hanging. Anything that needs s
     python -m crawlers.run --config config/ [--source vnexpress ...]
 
 which prints the report as one JSON object on its last line of stdout (logs go to stderr).
+
+After every crawl, finished or failed part-way, one :class:`phuxanh.store.base.SourceRun` per
+crawled source is written to the store (:func:`source_runs`): the source-health record that
+``phuxanh sources check`` and the dashboard read (silent feeds, error streaks).
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from crawlers.stats import (
     ARTICLES_FETCHED,
     DROPPED,
+    DROPPED_DATE,
     FEEDS_FETCHED,
     LISTINGS_FETCHED,
+    NOT_MODIFIED,
     SITEMAPS_FETCHED,
     SKIPPED,
     SOURCE,
@@ -34,9 +41,13 @@ from crawlers.stats import (
 )
 from phuxanh.config import Config
 from phuxanh.errors import PhuxanhError, StoreError
-from phuxanh.store.base import UpsertResult
+from phuxanh.schema import VN_TZ
+from phuxanh.store.base import SourceRun, UpsertResult
 
+logger = logging.getLogger(__name__)
 _reactor_used = False
+# Per-source counters that are pages fetched (see crawlers.stats).
+_FETCHED = ("feeds", "sitemaps", "listings", "articles")
 
 
 @dataclass(frozen=True)
@@ -45,12 +56,16 @@ class CrawlReport:
     articles_fetched: int = 0
     sitemaps_fetched: int = 0
     listings_fetched: int = 0
+    not_modified: int = 0  # feeds and sitemaps that answered 304 to a conditional GET
     items_stored: UpsertResult = field(default_factory=UpsertResult)
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> count
     skipped: dict[str, int] = field(default_factory=dict)  # feed entries not requested
+    # implausible date code ("future", "before_2025") -> articles with such a date refused
+    dropped_dates: dict[str, int] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     finish_reason: str = ""
-    # "<source key>/<what>" -> count: feeds, sitemaps, listings, articles fetched; requested
+    # "<source key>/<what>" -> count: feeds, sitemaps, listings, articles fetched; requested;
+    # not_modified; dropped (by policy); errors
     per_source: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -74,15 +89,56 @@ def report_from_stats(
         articles_fetched=int(stats.get(ARTICLES_FETCHED, 0)),
         sitemaps_fetched=int(stats.get(SITEMAPS_FETCHED, 0)),
         listings_fetched=int(stats.get(LISTINGS_FETCHED, 0)),
+        not_modified=int(stats.get(NOT_MODIFIED, 0)),
         items_stored=UpsertResult(
             stored.get("inserted", 0), stored.get("updated", 0), stored.get("unchanged", 0)
         ),
         dropped=_by_prefix(stats, DROPPED),
         skipped=_by_prefix(stats, SKIPPED),
+        dropped_dates=_by_prefix(stats, DROPPED_DATE),
         errors=list(errors),
         finish_reason=str(stats.get("finish_reason", "")),
         per_source=_by_prefix(stats, SOURCE),
     )
+
+
+def source_runs(
+    stats: Mapping[str, Any], source_keys: Iterable[str], started_at: datetime,
+    finished_at: datetime, error_samples: Mapping[str, str] | None = None,
+) -> list[SourceRun]:
+    """One run record per source from the crawl's per-source counters (a source with no
+    counter at all still gets one: a crawl that got nothing from it is what health tracks)."""
+    per_source = _by_prefix(stats, SOURCE)
+    samples = error_samples or {}
+    runs = []
+    for key in dict.fromkeys(source_keys):
+        def count(what: str, key: str = key) -> int:
+            return per_source.get(f"{key}/{what}", 0)
+
+        runs.append(SourceRun(
+            source=key, started_at=started_at, finished_at=finished_at,
+            fetched=sum(count(what) for what in _FETCHED), new=count("new"),
+            not_modified=count("not_modified"), dropped=count("dropped"),
+            errors=count("errors"), error_sample=samples.get(key, "")[:500],
+        ))
+    return runs
+
+
+def record_source_runs(config: Config, runs: Sequence[SourceRun]) -> None:
+    """Write the runs; a failure is logged, not raised: losing a health record must not turn
+    a crawl whose items were stored into a failed one (nor hide the error that stopped it)."""
+    from phuxanh.store import open_store
+
+    if not runs:
+        return
+    try:
+        store = open_store(config)
+        try:
+            store.record_source_runs(runs)
+        finally:
+            store.close()
+    except PhuxanhError as exc:
+        logger.warning("source health not recorded: %s", exc)
 
 
 def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlReport:
@@ -102,7 +158,7 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlRepo
 
     # A bad source key or an unreachable store fails here with one clear error, before Scrapy
     # starts (the pipeline would fail too, but inside Scrapy's start-up noise).
-    select_sources(config, source_keys)
+    sources = select_sources(config, source_keys)
     open_store(config).close()
     if _reactor_used:
         raise RuntimeError(
@@ -126,15 +182,24 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlRepo
         failures.append
     )
     _reactor_used = True
+    started_at = datetime.now(VN_TZ)
     # Signal handlers (Ctrl-C stops the crawl cleanly) can only be installed from the main
     # thread; a caller running us in a worker thread stops us by other means.
-    process.start(install_signal_handlers=threading.current_thread() is threading.main_thread())
+    try:
+        process.start(
+            install_signal_handlers=threading.current_thread() is threading.main_thread())
+    finally:
+        # Also when the crawl failed part-way: a failing source is what health is for.
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        record_source_runs(config, source_runs(
+            stats, [source.key for source in sources], started_at, datetime.now(VN_TZ),
+            getattr(crawler.spider, "source_errors", None),
+        ))
     if failures:
         error = failures[0].value
         if isinstance(error, PhuxanhError):
             raise error
         raise PhuxanhError(f"the crawl failed: {type(error).__name__}: {error}") from error
-    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     spider = crawler.spider
     report = report_from_stats(stats, getattr(spider, "errors", []))
     if stats.get(STORE_ERROR):

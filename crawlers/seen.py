@@ -14,6 +14,12 @@ makes those links eligible again; an alias only counts while its target is still
 Errors (404, 5xx, unreadable pages) are not remembered: they are retried on the next run.
 Records older than the crawl window are pruned on open (such entries are skipped by date).
 
+It also keeps the HTTP validators (``ETag``, ``Last-Modified``) of feeds and sitemaps, so the
+next run asks ``If-None-Match`` / ``If-Modified-Since`` and an unchanged feed costs a 304 and
+no parsing. Those are written only by a crawl that finished and fetched every article the feed
+led to (see :meth:`SeenUrls.remember_validators`), and never pruned by age: a feed lives as long
+as sources.yaml names it.
+
 Crawl-frontier state like this would belong in the store once it has a place for it.
 """
 
@@ -41,7 +47,35 @@ CREATE TABLE IF NOT EXISTS seen (
     seen_at TEXT NOT NULL       -- ISO 8601, aware
 )
 """
+_VALIDATORS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY,       -- the feed or sitemap URL as requested (before redirects)
+    etag TEXT,                  -- the ETag header last answered, verbatim
+    last_modified TEXT,         -- the Last-Modified header last answered, verbatim
+    seen_at TEXT NOT NULL       -- ISO 8601, aware
+)
+"""
 _BATCH = 500
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said identifies the version of a page we read."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def request_headers(self) -> dict[str, str]:
+        """The conditional-GET headers that ask for the page only if it changed."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 def topics_fingerprint(topics: Sequence[Topic]) -> str:
@@ -66,6 +100,7 @@ class SeenUrls:
             self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute(_SCHEMA)
+            self._conn.execute(_VALIDATORS_SCHEMA)
             cutoff = datetime.now(VN_TZ) - timedelta(days=max_age_days + 1)
             self._conn.execute("DELETE FROM seen WHERE seen_at < ?", (cutoff.isoformat(),))
         except (OSError, sqlite3.Error) as exc:
@@ -106,6 +141,33 @@ class SeenUrls:
 
     def remember_drop(self, feed_id: str, reason: str) -> None:
         self._put(feed_id, "dropped", reason)
+
+    def validators(self) -> dict[str, Validators]:
+        """Every remembered feed/sitemap URL -> its validators (a few hundred rows at most)."""
+        try:
+            rows = self._conn.execute(
+                "SELECT url, etag, last_modified FROM validators").fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the seen-links file ({exc})") from None
+        return {url: Validators(etag, last_modified) for url, etag, last_modified in rows}
+
+    def remember_validators(self, found: dict[str, Validators]) -> None:
+        """Store (or, for an empty Validators, forget) the validators of these URLs."""
+        now = datetime.now(VN_TZ).isoformat()
+        try:
+            with self._conn:
+                self._conn.execute("BEGIN")
+                for url, validators in found.items():
+                    if validators:
+                        self._conn.execute(
+                            "INSERT OR REPLACE INTO validators (url, etag, last_modified, "
+                            "seen_at) VALUES (?, ?, ?, ?)",
+                            (url, validators.etag, validators.last_modified, now),
+                        )
+                    else:
+                        self._conn.execute("DELETE FROM validators WHERE url = ?", (url,))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot write the seen-links file ({exc})") from None
 
     def close(self) -> None:
         self._conn.close()

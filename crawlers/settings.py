@@ -30,3 +30,10 @@ LOG_LEVEL = "INFO"
 # A URL that still fails after its retries is reported by the spider (a warning and the
 # crawl report); Scrapy's own message need not be an ERROR as well.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# Retries wait, doubling each time (crawlers.middlewares); same rules as Scrapy's, at 550.
+# Its PHUXANH_RETRY_BACKOFF (1 s) and PHUXANH_RETRY_BACKOFF_MAX (60 s) are not set here:
+# project-level values would outrank the add-on and `-s`-less overrides in tests.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}

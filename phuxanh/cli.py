@@ -305,6 +305,26 @@ def users_list(ctx: click.Context) -> None:
                    f"last login: {last}")
 
 
+@main.group()
+def sources() -> None:
+    """The sources in sources.yaml: validation and crawl health."""
+
+
+@sources.command("check")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, for scripts.")
+@click.pass_context
+@_friendly_errors
+def sources_check(ctx: click.Context, as_json: bool) -> None:
+    """Validate sources.yaml and show each source's last run, last success, last new item,
+    error streak and silent days. Exits 1 when a source has an error."""
+    from phuxanh.sources_check import check, describe
+
+    result = check(_config(ctx))
+    click.echo(result.to_json() if as_json else describe(result))
+    if not result.ok:
+        sys.exit(EXIT_ERROR)
+
+
 @main.command()
 @click.option("--host", help="Default: dashboard.host.")
 @click.option("--port", type=int, help="Default: dashboard.port.")

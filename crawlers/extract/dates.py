@@ -12,6 +12,11 @@ Formats seen on real pages and feeds (each has a test):
 - Month-first numeric dates with an English AM/PM, as ASP.NET feeds print them
   (Báo Chính phủ: ``3/1/2026 9:51:00 AM``). Vietnamese SA/CH (sáng/chiều) stay day-first.
 - ``ngày 10 tháng 3 năm 2026``.
+- Relative, as comment-heavy and aggregator pages print them, read against the fetch time the
+  caller passes in (:func:`parse_relative`; never the clock): ``vừa xong``, ``30 phút trước``,
+  ``2 giờ trước``, ``3 ngày trước``, ``1 tuần trước``, ``hôm nay 14:20``, ``hôm qua, 08:15``,
+  ``hôm kia``. A day without a time of day ("3 ngày trước", "hôm qua") is that day at midnight,
+  ``has_time`` False, like a printed date alone.
 
 A value without a zone is Vietnam local time. Parsing (:func:`parse_datetime`) and judging
 plausibility (:func:`implausible`) are separate so a feed can keep an old date (the spider skips
@@ -60,6 +65,13 @@ _TIME_RE = re.compile(
 )
 _TEXT_ZONE_RE = re.compile(r"(?:GMT|UTC)\s*(?P<off>[+-]\s*\d{1,2}(?::?\d{2})?)", re.IGNORECASE)
 _WORDS_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:nam|,)?\s*(\d{4})")
+# Matched on fold()ed text: "2 giờ trước" -> "2 gio truoc".
+_AGO_RE = re.compile(r"(?<![\w.,])(\d{1,3})\s*(giay|phut|gio|ngay|tuan)\s+truoc(?!\w)")
+_AGO_UNITS = {"giay": timedelta(seconds=1), "phut": timedelta(minutes=1),
+              "gio": timedelta(hours=1), "ngay": timedelta(days=1), "tuan": timedelta(weeks=1)}
+_JUST_NOW_RE = re.compile(r"(?<!\w)(?:vua xong|vua dang|vua moi dang)(?!\w)")
+_DAY_WORD_RE = re.compile(r"(?<!\w)hom (nay|qua|kia)(?!\w)")
+_DAYS_BACK = {"nay": 0, "qua": 1, "kia": 2}
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,14 @@ class ParsedDate:
     value: datetime | None
     has_time: bool = False  # False: only a day was given (midnight Vietnam time is assumed)
     reason: str = ""  # why ``value`` is None ("unrecognised", "in the future", ...)
+    # The same as a stable code for counters: REJECTED_UNRECOGNISED, REJECTED_FUTURE,
+    # REJECTED_TOO_EARLY ("" when there is a value).
+    code: str = ""
+
+
+REJECTED_UNRECOGNISED = "unrecognised"
+REJECTED_FUTURE = "future"
+REJECTED_TOO_EARLY = "before_2025"
 
 
 def _offset(text: str) -> tzinfo:
@@ -190,25 +210,77 @@ def parse_datetime(text: str | None) -> tuple[datetime, bool] | None:
     return None
 
 
+def parse_relative(text: str | None, now: datetime) -> tuple[datetime, bool] | None:
+    """A relative date ("2 giờ trước", "hôm qua, 08:15", "vừa xong") read against ``now``
+    (the fetch time), and whether it gave a time of day; None if ``text`` has none."""
+    if not text:
+        return None
+    folded = fold(" ".join(html.unescape(text).split()))
+    now = now.astimezone(VN_TZ)
+    if _JUST_NOW_RE.search(folded):
+        return now.replace(microsecond=0), True
+    ago = _AGO_RE.search(folded)
+    if ago:
+        unit = _AGO_UNITS[ago[2]]
+        value = now - int(ago[1]) * unit
+        if unit < timedelta(days=1):
+            return value.replace(microsecond=0), True
+        # "3 ngày trước" names a day, not an instant: its midnight, like a printed day alone.
+        return _midnight(value.date()), False
+    day_word = _DAY_WORD_RE.search(folded)
+    if day_word:
+        day = (now - timedelta(days=_DAYS_BACK[day_word[1]])).date()
+        time_match = _TIME_RE.search(folded[day_word.end():]) or _TIME_RE.search(folded)
+        if not time_match:
+            return _midnight(day), False
+        try:
+            hour = _hour24(int(time_match[1]), time_match["ampm"])
+            value = datetime(day.year, day.month, day.day, hour, int(time_match[2]),
+                             _int(time_match[3]) or 0, tzinfo=VN_TZ)
+        except ValueError:  # "hôm nay 25:70"
+            return None
+        return value, True
+    return None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
+
+
+def _judge(value: datetime, now: datetime | None) -> tuple[str, str]:
+    """(code, reason) for a date that cannot be a publication date; ("", "") when it can."""
+    now = now or datetime.now(VN_TZ)
+    if value > now + FUTURE_SLACK:
+        return REJECTED_FUTURE, f"{value.isoformat()} is in the future (now {now.isoformat()})"
+    if value < EARLIEST:
+        return REJECTED_TOO_EARLY, f"{value.isoformat()} is before {EARLIEST.date().isoformat()}"
+    return "", ""
+
+
 def implausible(value: datetime, now: datetime | None = None) -> str:
     """Why ``value`` cannot be a publication date ('' when it can): more than a day in the
     future of ``now``, or before :data:`EARLIEST`."""
-    now = now or datetime.now(VN_TZ)
-    if value > now + FUTURE_SLACK:
-        return f"{value.isoformat()} is in the future (now {now.isoformat()})"
-    if value < EARLIEST:
-        return f"{value.isoformat()} is before {EARLIEST.date().isoformat()}"
-    return ""
+    return _judge(value, now)[1]
 
 
-def parse_date(text: str | None, now: datetime | None = None) -> ParsedDate:
-    """:func:`parse_datetime` plus :func:`implausible`: a usable publication date or a reason."""
+def implausible_code(value: datetime, now: datetime | None = None) -> str:
+    """:func:`implausible` as a code (REJECTED_FUTURE, REJECTED_TOO_EARLY or '')."""
+    return _judge(value, now)[0]
+
+
+def parse_date(text: str | None, now: datetime | None = None, relative: bool = True
+               ) -> ParsedDate:
+    """:func:`parse_datetime` plus :func:`implausible`: a usable publication date or a reason.
+    With ``now`` (the fetch time) and ``relative``, relative dates are read too
+    (:func:`parse_relative`)."""
     found = parse_datetime(text)
+    if found is None and now is not None and relative:
+        found = parse_relative(text, now)
     if found is None:
-        return ParsedDate(None, reason=f"unrecognised date {text!r}")
+        return ParsedDate(None, reason=f"unrecognised date {text!r}", code=REJECTED_UNRECOGNISED)
     value, has_time = found
-    reason = implausible(value, now)
-    return ParsedDate(None, has_time, reason) if reason else ParsedDate(value, has_time)
+    code, reason = _judge(value, now)
+    return ParsedDate(None, has_time, reason, code) if reason else ParsedDate(value, has_time)
 
 
 _URL_DATE_RES = (

@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from crawlers.addon import config_from_settings
-from crawlers.stats import DROPPED, STORE_ERROR, STORED
+from crawlers.stats import DROPPED, SOURCE, STORE_ERROR, STORED
 from phuxanh.schema import Item
 from phuxanh.store import open_store
 
@@ -79,6 +79,9 @@ class StorePipeline:
         stats = self.crawler.stats
         assert stats is not None
         try:
+            # Which items are new, per source, for the source-health record (one indexed
+            # lookup per batch; the upsert result only has totals).
+            known = self.store.existing_ids([item.id for item in batch])
             result = self.store.upsert(batch)
         except Exception as exc:
             stats.set_value(STORE_ERROR, str(exc))
@@ -88,6 +91,9 @@ class StorePipeline:
         stats.inc_value(f"{STORED}inserted", result.inserted)
         stats.inc_value(f"{STORED}updated", result.updated)
         stats.inc_value(f"{STORED}unchanged", result.unchanged)
+        new_by_id = {item.id: item.source for item in batch if item.id not in known}
+        for source in new_by_id.values():
+            stats.inc_value(f"{SOURCE}{source}/new")
 
     def _stop_crawl(self) -> None:
         try:

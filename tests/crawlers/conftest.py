@@ -10,13 +10,17 @@
   is recorded so tests can assert what was (not) fetched. The site also serves sitemaps
   (tests/fixtures/sitemaps), listing pages and a fake Google News search whose item links
   redirect to local articles; ``site.alt`` is the same server as ``localhost`` (another
-  "publisher" host).
+  "publisher" host). A route with an ``ETag`` / ``Last-Modified`` header answers 304 to a
+  matching conditional GET; ``Route.first`` serves a few other answers first (a flaky page),
+  ``Route.delay`` answers late (a slow one); ``site.sent(path)`` has the request headers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +65,18 @@ class Route:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # Answers to serve first, one per request, before the route itself (a flaky page).
+    first: list[Route] = field(default_factory=list)
+    delay: float = 0.0  # seconds to wait before answering (a slow page)
+
+    def not_modified(self, request_headers: Any) -> bool:
+        """Whether a conditional GET matches this route's ETag / Last-Modified."""
+        etag, modified = self.headers.get("ETag"), self.headers.get("Last-Modified")
+        asked_etag = request_headers.get("If-None-Match")
+        asked_modified = request_headers.get("If-Modified-Since")
+        if etag and asked_etag:
+            return asked_etag == etag
+        return bool(modified and asked_modified == modified)
 
 
 class Site:
@@ -69,13 +85,33 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.headers: list[tuple[str, dict[str, str]]] = []  # (path, request headers)
+        self.times: list[tuple[str, float]] = []  # (path, time.monotonic() on arrival)
         self._lock = threading.Lock()
         self.base = ""
         self.alt = ""  # the same server under another host name
 
-    def record(self, path: str) -> None:
+    def record(self, path: str, headers: dict[str, str] | None = None) -> None:
         with self._lock:
             self.requests.append(path)
+            self.headers.append((path, headers or {}))
+            self.times.append((path, time.monotonic()))
+
+    @staticmethod
+    def route(status: int = 200, body: bytes = b"", headers: dict[str, str] | None = None,
+              first: list[Route] | None = None, delay: float = 0.0) -> Route:
+        """A new Route (for tests adding their own pages to ``routes``)."""
+        return Route(status, body, dict(headers or {}), list(first or []), delay)
+
+    def next_route(self, path: str) -> Route:
+        with self._lock:
+            route = self.routes.get(path, Route(404, b"Not Found"))
+            return route.first.pop(0) if route.first else route
+
+    def sent(self, path: str) -> list[dict[str, str]]:
+        """The request headers of every request for ``path``, in order."""
+        with self._lock:
+            return [headers for seen, headers in self.headers if seen.split("?", 1)[0] == path]
 
     def fetched(self, path: str) -> int:
         with self._lock:
@@ -84,6 +120,13 @@ class Site:
     def reset_log(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.headers.clear()
+            self.times.clear()
+
+    def arrivals(self, path: str) -> list[float]:
+        """When each request for ``path`` arrived (time.monotonic())."""
+        with self._lock:
+            return [at for seen, at in self.times if seen.split("?", 1)[0] == path]
 
     def page(self, name: str) -> str:
         return self.fill((SITE_PAGES / name).read_text(encoding="utf-8"))
@@ -183,8 +226,22 @@ class Site:
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            site.record(self.path)
-            route = site.routes.get(self.path.split("?", 1)[0], Route(404, b"Not Found"))
+            site.record(self.path, dict(self.headers.items()))
+            route = site.next_route(self.path.split("?", 1)[0])
+            if route.delay:
+                time.sleep(route.delay)
+            # The crawler may have given up on a slow or oversized answer.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.answer(route)
+
+        def answer(self, route: Route) -> None:
+            if route.not_modified(self.headers):
+                self.send_response(304)
+                for name in ("ETag", "Last-Modified"):
+                    if name in route.headers:
+                        self.send_header(name, route.headers[name])
+                self.end_headers()
+                return
             self.send_response(route.status)
             for name, value in route.headers.items():
                 self.send_header(name, value)

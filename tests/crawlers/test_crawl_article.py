@@ -217,3 +217,38 @@ def test_old_portal_day_only_dublin_core_and_printed_time() -> None:
     assert (article.published_at.isoformat(), article.date_source) == (
         "2026-03-06T09:05:00+07:00", DateSource.PAGE_TEXT
     )
+
+
+_RELATIVE_PAGE = """<html lang="vi"><head>{meta}<title>Quán triệt Chỉ thị 57</title></head>
+<body><article><h1>Quán triệt Chỉ thị 57</h1>{printed}
+<p>Hội nghị quán triệt Chỉ thị số 57-CT/TW về an ninh mạng, an toàn thông tin và an ninh dữ liệu
+được tổ chức cho cán bộ, đảng viên ở cơ sở, với nhiều câu hỏi thiết thực của người dân.</p>
+<p>Báo cáo viên hướng dẫn cách đặt mật khẩu mạnh và nhận diện các vụ lừa đảo qua tin nhắn.</p>
+</article><div class="comments"><span class="comment-time">5 phút trước</span>
+<p>Bài viết hay.</p></div></body></html>"""
+_FEED_ENTRY = FeedEntry(url="https://x.vn/a.html", title="Quán triệt Chỉ thị 57",
+                        published_at=datetime(2026, 3, 7, 9, 0, tzinfo=VN_TZ), summary="")
+
+
+def test_a_relative_date_in_the_article_date_element_is_page_text() -> None:
+    page = _RELATIVE_PAGE.format(meta="", printed='<span class="date">hôm qua, 08:15</span>')
+    article = extract_article(page, "https://x.vn/a.html", FETCHED, _FEED_ENTRY)
+    assert article.date_source == DateSource.PAGE_TEXT
+    assert article.published_at.isoformat() == "2026-03-07T08:15:00+07:00"
+    assert article.date_rejections == ()
+
+
+def test_a_relative_date_of_a_comment_is_not_the_articles() -> None:
+    article = extract_article(_RELATIVE_PAGE.format(meta="", printed=""),
+                              "https://x.vn/a.html", FETCHED, _FEED_ENTRY)
+    assert article.date_source == DateSource.FEED
+
+
+def test_implausible_dates_are_refused_with_a_code() -> None:
+    meta = '<meta property="article:published_time" content="2099-01-01T08:00:00+07:00">'
+    printed = '<span class="date">Thứ hai, 10/3/2024, 08:15 (GMT+7)</span>'
+    article = extract_article(_RELATIVE_PAGE.format(meta=meta, printed=printed),
+                              "https://x.vn/a.html", FETCHED, _FEED_ENTRY)
+    assert article.date_source == DateSource.FEED
+    assert article.date_rejections == ("future", "before_2025")
+    assert len(article.date_notes) == 2

@@ -7,8 +7,10 @@ import pytest
 from crawlers.extract.dates import (
     date_from_url,
     implausible,
+    implausible_code,
     parse_date,
     parse_datetime,
+    parse_relative,
     same_day,
 )
 from phuxanh.schema import VN_TZ
@@ -85,9 +87,11 @@ def test_implausible_dates_are_refused_with_a_reason() -> None:
     early = parse_date("2024-12-31T23:00:00+07:00", now=NOW)
     assert early.value is None
     assert "before 2025-01-01" in early.reason
-    garbage = parse_date("hôm qua", now=NOW)
+    assert (future.code, early.code) == ("future", "before_2025")
+    garbage = parse_date("không rõ", now=NOW)
     assert garbage.value is None
     assert garbage.reason.startswith("unrecognised")
+    assert garbage.code == "unrecognised"
 
 
 def test_less_than_a_day_ahead_is_tolerated() -> None:
@@ -128,3 +132,64 @@ def test_same_day_is_judged_in_vietnam() -> None:
     late_utc = datetime.fromisoformat("2026-03-09T18:30:00+00:00")  # 01:30 on the 10th in VN
     assert same_day(late_utc, datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ))
     assert not same_day(late_utc, datetime(2026, 3, 9, 8, 0, tzinfo=VN_TZ))
+
+
+# NOW is 2026-03-15 12:00 in Vietnam.
+@pytest.mark.parametrize(
+    ("text", "expected", "has_time"),
+    [
+        ("2 giờ trước", "2026-03-15T10:00:00+07:00", True),
+        ("30 phút trước", "2026-03-15T11:30:00+07:00", True),
+        ("45 giây trước", "2026-03-15T11:59:15+07:00", True),
+        ("Cập nhật 2 GIỜ TRƯỚC", "2026-03-15T10:00:00+07:00", True),
+        ("2 gio truoc", "2026-03-15T10:00:00+07:00", True),  # typed without tone marks
+        ("hôm qua, 08:15", "2026-03-14T08:15:00+07:00", True),
+        ("Hôm qua lúc 8h15", "2026-03-14T08:15:00+07:00", True),
+        ("hôm nay 14:20", "2026-03-15T14:20:00+07:00", True),
+        ("hôm qua", "2026-03-14T00:00:00+07:00", False),
+        ("hôm kia", "2026-03-13T00:00:00+07:00", False),
+        ("3 ngày trước", "2026-03-12T00:00:00+07:00", False),
+        ("1 tuần trước", "2026-03-08T00:00:00+07:00", False),
+        ("vừa xong", "2026-03-15T12:00:00+07:00", True),
+    ],
+)
+def test_relative_dates_are_read_against_the_fetch_time(
+    text: str, expected: str, has_time: bool
+) -> None:
+    found = parse_relative(text, NOW)
+    assert found is not None, text
+    value, found_has_time = found
+    assert value.isoformat() == expected
+    assert found_has_time is has_time
+    parsed = parse_date(text, now=NOW)
+    assert parsed.value == value
+    assert parsed.has_time is has_time
+
+
+def test_relative_dates_follow_the_fetch_time_in_vietnam() -> None:
+    # 18:30 UTC on the 14th is 01:30 on the 15th in Vietnam: "hôm qua" is the 14th.
+    fetched = datetime.fromisoformat("2026-03-14T18:30:00+00:00")
+    value, _ = parse_relative("hôm qua, 08:15", fetched)  # type: ignore[misc]
+    assert value.isoformat() == "2026-03-14T08:15:00+07:00"
+
+
+@pytest.mark.parametrize("text", [
+    "", None, "trước đó", "2 giờ", "1,5 giờ trước", "hôm nay 25:70", "Thứ hai",
+])
+def test_not_relative_dates(text: str | None) -> None:
+    assert parse_relative(text, NOW) is None
+
+
+def test_relative_dates_need_the_fetch_time() -> None:
+    # Without a fetch time there is nothing to count back from: never the clock.
+    assert parse_date("2 giờ trước").code == "unrecognised"
+
+
+def test_relative_dates_are_judged_like_printed_ones() -> None:
+    late = parse_date("hôm nay 23:59", now=datetime(2026, 3, 15, 0, 5, tzinfo=VN_TZ))
+    assert late.value is not None  # within the day of slack
+    ancient = parse_date("400 ngày trước", now=datetime(2025, 6, 1, 9, 0, tzinfo=VN_TZ))
+    assert ancient.value is None
+    assert ancient.code == "before_2025"
+    assert implausible_code(NOW + timedelta(days=2), NOW) == "future"
+    assert implausible_code(NOW, NOW) == ""

@@ -147,8 +147,16 @@ def test_crawl_stores_directive_57_articles_and_reruns_cheaply(site: Any, tmp_pa
         assert site.fetched(path) == 0, path
     assert site.fetched("/bai/loi-may-chu.html") == 2  # one retry, then reported
 
+    assert first["per_source"]["bao-thu-nghiem/new"] == 6
+    assert first["per_source"]["bao-thu-nghiem/errors"] == 4
+    assert first["per_source"]["bao-thu-nghiem/dropped"] == 2  # off topic, robots.txt
+
     store = SQLiteStore(data_dir / "phuxanh.db")
     try:
+        (health,) = store.source_health()  # the disabled source was not crawled
+        assert (health.source, health.runs, health.error_streak) == ("bao-thu-nghiem", 1, 0)
+        assert health.last_new_item_at is not None
+        assert started <= health.last_new_item_at <= datetime.now(VN_TZ)
         items = {item.canonical_url: item for item in
                  store.iter_items(ItemFilter(include_undated=True))}
         assert set(items) == {f"{site.base}{path}" for path in STORED}
@@ -240,6 +248,14 @@ def test_a_store_failure_mid_crawl_stops_it_and_surfaces(site: Any, tmp_path: Pa
     assert last.startswith("error: crawl stopped: the store failed")
     assert "database or disk is full" in last
     assert "Closing spider (store_error)" in process.stderr
+    # The run is still recorded for source health, with the failure.
+    store = SQLiteStore(tmp_path / "data" / "phuxanh.db")
+    try:
+        (health,) = store.source_health()
+        assert (health.source, health.runs, health.last_new_item_at) == (
+            "bao-thu-nghiem", 1, None)
+    finally:
+        store.close()
 
 
 def test_scrapy_crawl_uses_the_same_config_through_the_addon(site: Any, tmp_path: Path) -> None:

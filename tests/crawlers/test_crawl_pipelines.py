@@ -107,6 +107,9 @@ def test_items_are_written_in_batches_and_on_close(make_crawler: Any, config: Co
 
 
 class _BrokenStore:
+    def existing_ids(self, ids: Any) -> set[str]:
+        return set()
+
     def upsert(self, items: Any) -> Any:
         raise StoreError("/var/phuxanh.db: database or disk is full")
 

@@ -54,3 +54,21 @@ def test_an_unwritable_place_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="seen-links"):
         SeenUrls(blocker / "seen.db", "t", max_age_days=30)
+
+
+def test_feed_validators_are_kept_across_opens_and_forgotten_on_request(tmp_path: Path
+                                                                       ) -> None:
+    from crawlers.seen import Validators
+
+    seen = SeenUrls(tmp_path / "seen.db", "topics-v1", max_age_days=30)
+    seen.remember_validators({"https://a.vn/rss": Validators('"e1"', None),
+                              "https://b.vn/sitemap.xml": Validators(None, "Sat, 14 Mar 2026")})
+    seen.close()
+    again = SeenUrls(tmp_path / "seen.db", "topics-v1", max_age_days=30)
+    found = again.validators()
+    assert found["https://a.vn/rss"].request_headers() == {"If-None-Match": '"e1"'}
+    assert found["https://b.vn/sitemap.xml"].request_headers() == {
+        "If-Modified-Since": "Sat, 14 Mar 2026"}
+    again.remember_validators({"https://a.vn/rss": Validators()})
+    assert set(again.validators()) == {"https://b.vn/sitemap.xml"}
+    again.close()
