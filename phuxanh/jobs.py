@@ -57,9 +57,9 @@ def describe_crawl(report: Any) -> str:
         lines.append(f"dropped: {counts(report.dropped)}")
     if report.skipped:
         lines.append(f"not fetched again: {counts(report.skipped)}")
-    if getattr(report, "not_modified", 0):
+    if report.not_modified:
         lines.append(f"unchanged since the last run (HTTP 304): {report.not_modified}")
-    if getattr(report, "dropped_dates", None):
+    if report.dropped_dates:
         lines.append(f"implausible dates replaced: {counts(report.dropped_dates)}")
     lines += [f"error: {url}: {reason}" for url, reason in report.errors[:20]]
     if len(report.errors) > 20:

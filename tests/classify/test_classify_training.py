@@ -73,13 +73,32 @@ def test_train_cli_writes_a_complete_model_directory(
     tiny_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "model"
+    # A tiny "real texts" folder: one document to train on, one held out by the split.
+    real = tmp_path / "real"
+    real.mkdir()
+    passages = [
+        {"text": "Luật mới bảo vệ tốt quyền lợi người dân trên mạng.", "label": "positive",
+         "doc": "a"},
+        {"text": "Quy định này rườm rà, gây khó cho doanh nghiệp.", "label": "negative",
+         "doc": "a"},
+        {"text": "Nghị định có hiệu lực từ tháng sau.", "label": "neutral", "doc": "b"},
+        {"text": "Chúng tôi lo ngại dữ liệu cá nhân bị thu thập quá mức.", "label": "negative",
+         "doc": "b"},
+        {"text": "Không thuộc tài liệu nào trong split.", "label": "neutral", "doc": "c"},
+    ]
+    (real / "texts.jsonl").write_text(
+        "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in passages), encoding="utf-8")
+    (real / "split.json").write_text(json.dumps({"train": ["a"], "test": ["b"]}), "utf-8")
     code = train_cli.main([
-        "--out", str(out), "--data", str(tiny_jsonl), "--seed", "5",
+        "--out", str(out), "--data", str(tiny_jsonl), "--seed", "5", "--with-vsfc",
         "--vsfc-dir", str(tmp_path / "no-such-dir"), "--narratives-eval",
-        str(tmp_path / "none.jsonl"), "--version", "9.9.9",
+        str(tmp_path / "none.jsonl"), "--version", "9.9.9", "--real-data", str(real),
     ])
     assert code == 0
-    assert "UIT-VSFC not found" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "UIT-VSFC not found" in err
+    assert "1 real train rows" not in err  # two passages of doc "a"
+    assert "2 real train rows, 2 real test" in err
     for name in ("config.json", "vocabulary.json", "weights.npz", "metrics.json",
                  "MODEL_CARD.md", "narrative_background.json"):
         assert (out / name).is_file(), name
@@ -91,8 +110,11 @@ def test_train_cli_writes_a_complete_model_directory(
     for key in ("macro_f1", "accuracy", "per_class", "confusion", "ece"):
         assert key in metrics["held_out"]["shipped"]
     assert "majority_baseline" in metrics
+    assert metrics["real_test"]["test"]["n"] == 2
+    assert metrics["dataset"]["n_extra"] == 2
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "written by us" in card and "optimistic" in card
+    assert "Results on real published texts" in card
     assert json.loads((out / "config.json").read_text(encoding="utf-8"))["version"] == "9.9.9"
 
     capsys.readouterr()
