@@ -275,6 +275,17 @@ def build_site(out_dir: Path, today: date, base_url: str, *, now: datetime | Non
     return manifest
 
 
+# Per-source extraction overrides, as a unit would write them for sites whose markup the
+# generic extraction gets wrong: the forum's poster name and post body (its thread header,
+# "Lượt xem: …", would otherwise lead the text), Điện Biên's byline, the portal's byline.
+DEMO_SELECTORS: dict[str, dict[str, str]] = {
+    "diendan-mau": {"author": ".username_container .username", "body": ".postcontent",
+                    "title": "h2.title"},
+    "mau-dienbien": {"author": ".post-author"},
+    "cong-mau": {"author": "p[style*='text-align: right'] strong"},
+}
+
+
 def demo_sources(base_url: str, content: SampleContent | None = None) -> list[dict[str, Any]]:
     """The sample outlets as ``sources.yaml`` entries (validate with ``phuxanh.config.Source``)."""
     content = content or bundled_content()
@@ -289,6 +300,7 @@ def demo_sources(base_url: str, content: SampleContent | None = None) -> list[di
             "province": outlet.province,
             "domain": domain,
             "feeds": [f"{base}/{_feed_path(outlet)}"],
+            **({"selectors": DEMO_SELECTORS[outlet.key]} if outlet.key in DEMO_SELECTORS else {}),
         }
         for outlet in content.outlets
     ]

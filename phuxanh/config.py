@@ -105,6 +105,41 @@ class Topic(_Section):
         return query
 
 
+def _check_css(selector: str) -> str:
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise ValueError(f"not a valid CSS selector ({exc})") from None
+    return selector
+
+
+class ExtractionOverrides(_Section):
+    """CSS selectors for a source whose pages generic extraction gets wrong (a byline it
+    misses, page clutter in the body, a date it cannot find). Each is tried first; when it
+    matches nothing the generic extraction is used. ``date`` may end in ``@attr`` to read an
+    attribute, e.g. ``time.published@datetime``."""
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+    @field_validator("title", "lead", "body", "author")
+    @classmethod
+    def _css(cls, selector: str | None) -> str | None:
+        return None if selector is None else _check_css(selector)
+
+    @field_validator("date")
+    @classmethod
+    def _date_css(cls, selector: str | None) -> str | None:
+        if selector is not None:
+            _check_css(selector.split("@", 1)[0])
+        return selector
+
+
 class Source(_Section):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     name: str
@@ -129,6 +164,8 @@ class Source(_Section):
     # An aggregator search (Google News RSS, Vietnamese edition): items are attributed to the
     # publisher found in each result, under this source's key.
     search_query: str | None = None
+    # Per-source CSS for the article pages where generic extraction gets this site wrong.
+    selectors: ExtractionOverrides | None = None
     enabled: bool = True
 
     @field_validator("link_pattern")

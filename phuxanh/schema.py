@@ -187,7 +187,8 @@ class Item(BaseModel):
     date_source: DateSource
     fetched_at: datetime  # aware, when we fetched it
     author: str | None = None  # news byline only (a public journalist or outlet)
-    author_hash: str | None = None  # social authors: keyed hash, never the raw identifier
+    # Forum, social and imported authors: keyed hash (phuxanh.pseudonym), never the raw handle.
+    author_hash: str | None = None
     engagement: Engagement = Field(default_factory=Engagement)
     parent_id: str | None = None  # the post this comment/reply answers
     # analysis
@@ -229,9 +230,10 @@ class Item(BaseModel):
 
     @model_validator(mode="after")
     def _derived_and_private(self) -> Item:
-        if self.source_type == "social" and self.author:
-            # People are not targets: a social author is only ever stored as a keyed hash.
-            raise ValueError("social items carry author_hash, never a raw author")
+        if self.source_type != "news" and self.author:
+            # People are not targets: only a news byline is stored as written; a forum, social
+            # or imported author is only ever stored as a keyed hash (phuxanh.pseudonym).
+            raise ValueError(f"{self.source_type} items carry author_hash, never a raw author")
         if not self.content_hash:
             self.content_hash = content_hash(self.title, self.text)
         return self

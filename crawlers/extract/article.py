@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from crawlers.extract import page_meta
@@ -37,6 +38,7 @@ from crawlers.extract.dates import (
 )
 from crawlers.extract.feed import FeedEntry
 from crawlers.extract.markup import parse_html
+from phuxanh.config import ExtractionOverrides
 from phuxanh.errors import InputError
 from phuxanh.schema import DateSource, as_vn_aware
 from phuxanh.text import clean
@@ -131,30 +133,67 @@ def _choose_date(
     return fetched_at, DateSource.CRAWL_TIME, refused
 
 
+def _selected(tree: HtmlElement, selector: str | None) -> str:
+    """Text (or ``@attr`` value) of the first element ``selector`` matches, "" if none."""
+    if not selector:
+        return ""
+    css, _, attribute = selector.partition("@")
+    for element in CSSSelector(css)(tree):
+        value = element.get(attribute, "") if attribute else element.text_content()
+        if value and value.strip():
+            return clean(value)
+    return ""
+
+
+def _override_date(
+    tree: HtmlElement, selector: str | None, fetched_at: datetime
+) -> tuple[datetime, DateSource] | None:
+    value = _selected(tree, selector)
+    if not value:
+        return None
+    parsed = parse_date(value, fetched_at)
+    if parsed.value is None:
+        return None
+    # An attribute is machine-written metadata; element text is the printed date.
+    return parsed.value, DateSource.PAGE_METADATA if "@" in (selector or "") else (
+        DateSource.PAGE_TEXT)
+
+
 def extract_article(
-    html: str, url: str, fetched_at: datetime, feed_entry: FeedEntry | None = None
+    html: str,
+    url: str,
+    fetched_at: datetime,
+    feed_entry: FeedEntry | None = None,
+    overrides: ExtractionOverrides | None = None,
 ) -> ArticleData:
     """Title, body, date, byline, canonical URL and language of an article page.
 
     ``url`` is the URL the page was fetched from (after redirects); ``fetched_at`` is also the
-    "now" against which dates are judged. Raises InputError naming ``url`` when the page has no
+    "now" against which dates are judged. ``overrides`` are the source's own selectors, tried
+    before the generic extraction. Raises InputError naming ``url`` when the page has no
     extractable text.
     """
     fetched_at = as_vn_aware(fetched_at)
+    own = overrides or ExtractionOverrides()
     tree = parse_html(html, url)
-    text = article_text(tree, html, page_meta.lead(tree))
+    lead = _selected(tree, own.lead) or page_meta.lead(tree)
+    text = article_text(tree, html, lead, container=own.body)
     if len(text) < MIN_TEXT_CHARS:
         raise InputError(
             f"{url}: no article text found in the page ({len(text)} characters of text)"
         )
-    title = page_meta.title(tree) or (feed_entry.title if feed_entry else "")
+    title = (_selected(tree, own.title) or page_meta.title(tree)
+             or (feed_entry.title if feed_entry else ""))
     published_at, date_source, refused = _choose_date(tree, url, fetched_at, feed_entry)
+    chosen = _override_date(tree, own.date, fetched_at)
+    if chosen is not None:
+        published_at, date_source = chosen
     return ArticleData(
         title=clean(title),
         text=text,
         published_at=published_at,
         date_source=date_source,
-        author=page_meta.author(tree),
+        author=_selected(tree, own.author) or page_meta.author(tree),
         canonical_url=page_meta.canonical(tree, url),
         lang=page_meta.lang(tree),
         date_notes=tuple(refused.notes),

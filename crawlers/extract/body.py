@@ -42,8 +42,8 @@ def _trafilatura_text(html: str, fast: bool = False) -> str:
     return clean_multiline(document.text or "") if document is not None else ""
 
 
-def _container_text(tree: HtmlElement) -> str:
-    for selector in _BODY_CONTAINERS:
+def _container_text(tree: HtmlElement, first: list[CSSSelector]) -> str:
+    for selector in [*first, *_BODY_CONTAINERS]:
         found = selector(tree)
         if found:
             fragment = lxml.html.tostring(found[0], encoding="unicode")
@@ -64,9 +64,12 @@ def _with_lead(text: str, lead: str) -> str:
     return f"{lead}\n{text}" if text else lead
 
 
-def article_text(tree: HtmlElement, html: str, lead: str = "") -> str:
-    """Body text of the page (may be empty: the caller decides what no text means)."""
-    text = _container_text(tree)
+def article_text(
+    tree: HtmlElement, html: str, lead: str = "", container: str | None = None
+) -> str:
+    """Body text of the page (may be empty: the caller decides what no text means).
+    ``container``: a source's own body selector, tried before the known ones."""
+    text = _container_text(tree, [CSSSelector(container)] if container else [])
     if len(text) < _MIN_CONTAINER_CHARS:
         text = _trafilatura_text(html) or text
     return _with_lead(text, clean_multiline(lead))

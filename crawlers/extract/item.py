@@ -6,11 +6,26 @@ from datetime import datetime
 
 from crawlers.extract.article import ArticleData
 from phuxanh.config import Source
+from phuxanh.pseudonym import author_hash
 from phuxanh.schema import Item, url_item_id
 
 
-def build_item(article: ArticleData, source: Source, url: str, fetched_at: datetime) -> Item:
-    """The item for a page fetched from ``url`` (the URL after redirects)."""
+def build_item(
+    article: ArticleData,
+    source: Source,
+    url: str,
+    fetched_at: datetime,
+    author_key: str | None = None,
+) -> Item:
+    """The item for a page fetched from ``url`` (the URL after redirects).
+
+    News bylines are kept as written (journalists sign in public). Any other author (a forum
+    poster, a social account) is stored only as a keyed hash with ``author_key``
+    (PHUXANH_AUTHOR_HASH_KEY), or not at all without one.
+    """
+    byline = article.author if source.type == "news" else None
+    pseudonym = (author_hash(article.author, author_key)
+                 if source.type != "news" and article.author and author_key else None)
     return Item(
         id=url_item_id(article.canonical_url),
         url=url,
@@ -27,6 +42,6 @@ def build_item(article: ArticleData, source: Source, url: str, fetched_at: datet
         published_at=article.published_at,
         date_source=article.date_source,
         fetched_at=fetched_at,
-        # A social author may only be stored as a keyed hash; pages give none we could key.
-        author=None if source.type == "social" else article.author,
+        author=byline,
+        author_hash=pseudonym,
     )

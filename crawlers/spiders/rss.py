@@ -184,6 +184,8 @@ class RssSpider(scrapy.Spider):
         """Read our Config and choose the sources. Not in from_crawler: Scrapy creates the
         spider before add-ons have run, so ``scrapy crawl`` has no config yet at that point."""
         self.config = config_from_settings(self.crawler.settings)
+        # Read once; forum and social authors are stored only as hashes keyed with it.
+        self._author_key = self.config.secret("author_hash_key")
         self.sources = select_sources(self.config, self.source_keys)
 
     # -- bookkeeping --------------------------------------------------------------------
@@ -479,7 +481,7 @@ class RssSpider(scrapy.Spider):
             self._drop(response.url, "undecodable", str(exc), source, response.request)
             return
         try:
-            article = extract_article(html, response.url, fetched_at, entry)
+            article = extract_article(html, response.url, fetched_at, entry, source.selectors)
         except InputError as exc:
             self._drop(response.url, "no_text", str(exc), source, response.request)
             return
@@ -487,7 +489,7 @@ class RssSpider(scrapy.Spider):
             logger.info("%s: dates refused: %s", response.url, "; ".join(article.date_notes))
         for code in article.date_rejections:
             self._count(f"{DROPPED_DATE}{code}")
-        item = build_item(article, source, response.url, fetched_at)
+        item = build_item(article, source, response.url, fetched_at, self._author_key)
         if aggregated:
             attributed = self._attribute(item, entry, response)
             if attributed is None:
