@@ -52,3 +52,4 @@ def test_selective_queries_are_exact(broad_store: SQLiteStore) -> None:
     broad_store.upsert([make_item(100, text="tấn công lừa đảo")])
     page = broad_store.search("lua dao")
     assert (page.total, page.total_capped) == (1, False)
+
