@@ -80,3 +80,17 @@ def test_forum_authors_are_stored_only_as_keyed_hashes() -> None:
     assert first.author_hash == again.author_hash != other_key.author_hash
     assert "hoangnam88" not in first.model_dump_json()
     assert build_item(article, news, "https://bm.example.vn/1", FETCHED).author == "hoangnam88"
+
+
+@pytest.mark.parametrize(("key", "fixture"), [("baolaocai", "baolaocai_article.html"),
+                                              ("baocantho", "baocantho_article.html")])
+def test_shipped_selectors_match_their_saved_pages(key: str, fixture: str) -> None:
+    html_dir = Path(__file__).resolve().parent.parent / "fixtures" / "html"
+    source = load_config().source(key)
+    html = (html_dir / fixture).read_text(encoding="utf-8")
+    generic = extract_article(html, f"https://{source.domain}/a.html", FETCHED)
+    own = extract_article(html, f"https://{source.domain}/a.html", FETCHED, None,
+                          source.selectors)
+    assert own.title == generic.title
+    assert len(own.text) > 500
+    assert own.text[:60] in generic.text or generic.text[:60] in own.text
