@@ -23,7 +23,7 @@ from dashboard import auth, ids
 from dashboard.context import Services, install
 from dashboard.data import Clock, DashboardData, vn_now
 from dashboard.i18n import Translator, translator
-from dashboard.pages import overview
+from dashboard.pages import overview, review
 from phuxanh.config import Config
 from phuxanh.errors import ConfigError, PhuxanhError
 from phuxanh.users import UserStore
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
-PAGES = (overview,)  # registration order is navigation order
+PAGES = (overview, review)  # registration order is navigation order
 
 # Dash's index page with the document language set, so browsers pick Vietnamese fonts and
 # hyphenation and screen readers read it as Vietnamese.
@@ -120,6 +120,22 @@ def _account(t: Translator) -> list[Any]:
     ]
 
 
+def _nav(t: Translator, path: str | None = None) -> list[Any]:
+    """The pages this user may open (the review queue only for reviewers and admins), the one
+    at ``path`` marked active."""
+    pages = [("nav.overview", overview.PATH, None)]
+    user = auth.current_user()
+    if user is not None and review.allowed(user.role):
+        pages.append(("nav.review", review.PATH, ids.NAV_REVIEW))
+    active = path if path in {href for _key, href, _id in pages} else overview.PATH
+    links: list[Any] = []
+    for key, href, link_id in pages:
+        extra = {"id": link_id} if link_id else {}
+        links.append(dcc.Link(t(key), href=href, **extra,
+                              className="nav-link active" if href == active else "nav-link"))
+    return links
+
+
 def _shell(t: Translator) -> html.Div:
     return html.Div(
         className="app",
@@ -139,8 +155,7 @@ def _shell(t: Translator) -> html.Div:
                     html.Nav(
                         id=ids.NAV,
                         className="app-nav",
-                        children=[dcc.Link(t("nav.overview"), href=overview.PATH,
-                                           className="nav-link active")],
+                        children=_nav(t),
                     ),
                     html.Div(className="app-account", children=_account(t)),
                 ],
@@ -199,6 +214,13 @@ def create_app(config: Config, store: Store, *, clock: Clock = vn_now,
     )
     def _dismiss_error(_clicks: int | None) -> bool:
         return True
+
+    @app.callback(
+        Output(ids.NAV, "children"),
+        Input("_pages_location", "pathname"),  # dash.page_container's location
+    )
+    def _mark_active(pathname: str | None) -> list[Any]:
+        return _nav(t, pathname)
 
     auth.install(app, auth.Auth(users or UserStore.for_config(config), store, t))
     return app

@@ -14,10 +14,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
-from phuxanh.schema import VN_TZ
-from phuxanh.store.base import AggregateRow, ItemFilter, Store
+import yaml
+
+from phuxanh.schema import VN_TZ, Item, Review
+from phuxanh.store.base import AggregateRow, ItemFilter, QueueEntry, Store
 
 Clock = Callable[[], datetime]
 SENTIMENTS = ("positive", "neutral", "negative", "unclassified")
@@ -202,3 +205,81 @@ class DashboardData:
             )
 
         return self._cached(("overview", topic, start, weeks), compute)
+
+    def review_queue(self, filters: ItemFilter,
+                     order: Literal["priority", "newest"] = "priority",
+                     limit: int = 50) -> list[QueueEntry]:
+        """Flagged, unreviewed items; never cached (two reviewers must see each other's work)."""
+        return self._store.review_queue(filters, order=order, limit=limit)
+
+    def review_item(self, item_id: str) -> tuple[Item, int] | None:
+        """The item and its review version, read together for the reviewer's decision."""
+        item = self._store.get(item_id)
+        if item is None:
+            return None
+        return item, self._store.get_version(item_id)
+
+    def submit_review(self, item_id: str, review: Review, expected_version: int,
+                      actor: str) -> int:
+        """Record a decision (raises ReviewConflict); the charts count reviewed labels, so the
+        cached counts are dropped."""
+        version = self._store.set_review(item_id, review, expected_version, actor=actor)
+        self.clear_cache()
+        return version
+
+
+# -- review queue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """A known false claim and the official answer to it (config/narratives.yaml)."""
+
+    id: str
+    claim: str
+    rebuttal: str
+    rebuttal_url: str | None
+
+
+_NARRATIVES: dict[Path, tuple[float, dict[str, Narrative]]] = {}
+_NARRATIVES_LOCK = threading.Lock()
+
+
+def load_narratives(path: Path) -> dict[str, Narrative]:
+    """id -> Narrative from ``path``, re-read when the file changes; {} when it is missing.
+    A small reader of our own: the dashboard needs the texts, not the claim matcher."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return {}
+    with _NARRATIVES_LOCK:
+        hit = _NARRATIVES.get(path)
+        if hit is not None and hit[0] == mtime:
+            return hit[1]
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found: dict[str, Narrative] = {}
+    for entry in data.get("narratives") or []:
+        if not isinstance(entry, dict) or not entry.get("id"):
+            continue
+        url = entry.get("rebuttal_url")
+        found[str(entry["id"])] = Narrative(
+            id=str(entry["id"]),
+            claim=str(entry.get("claim") or ""),
+            rebuttal=str(entry.get("rebuttal") or ""),
+            rebuttal_url=str(url) if url else None,
+        )
+    with _NARRATIVES_LOCK:
+        _NARRATIVES[path] = (mtime, found)
+    return found
+
+
+def queue_filter(source_type: str | None = None, official: bool | None = None,
+                 misinformation_only: bool = False) -> ItemFilter:
+    """The items still waiting for a person (undated ones too: a rumour has no byline date)."""
+    return ItemFilter(
+        source_types=[source_type] if source_type else None,
+        official=official,
+        misinformation="likely" if misinformation_only else None,
+        review_statuses=["unreviewed"],
+        include_undated=True,
+    )

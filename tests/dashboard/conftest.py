@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from phuxanh.config import Config, DashboardConfig, Topic
-from phuxanh.schema import DateSource, Item, Sentiment, url_item_id
+from phuxanh.schema import VN_TZ, DateSource, Item, Sentiment, url_item_id
 from phuxanh.store.sqlite import SQLiteStore
 from phuxanh.users import UserStore
 
@@ -200,3 +200,49 @@ def browser() -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+REVIEWER = "hoa"
+REVIEWER_PASSWORD = "mat-khau-nguoi-duyet"
+
+
+@pytest.fixture
+def reviewer_account(config: Config) -> tuple[str, str]:
+    """A reviewer in the config's users.db: (username, password)."""
+    UserStore.for_config(config).add_user(REVIEWER, REVIEWER_PASSWORD, "reviewer")
+    return REVIEWER, REVIEWER_PASSWORD
+
+
+@pytest.fixture
+def flagged(store: SQLiteStore, make_item: ItemFactory) -> Callable[..., list[Item]]:
+    """``flagged(n_negative, n_misinformation)``: stored items labelled through ``set_labels``
+    so that they enter the review queue (plus one positive item that must not)."""
+    from phuxanh.schema import Misinformation
+    from phuxanh.store.base import LabelUpdate
+
+    def build(negative: int = 2, misinformation: int = 1) -> list[Item]:
+        now = datetime.now(VN_TZ).replace(microsecond=0)
+        items = [make_item(now, None) for _ in range(negative + misinformation + 1)]
+        for item in items:
+            item.matched_terms = ["Chỉ thị 57"]
+        store.upsert(items)
+        updates = []
+        for i, item in enumerate(items):
+            if i < negative:
+                updates.append(LabelUpdate(item.id, Sentiment(
+                    label="negative", score=0.7 + i / 100, model="test@1",
+                    reason="chỉ trích, lo ngại")))
+            elif i < negative + misinformation:
+                updates.append(LabelUpdate(
+                    item.id,
+                    Sentiment(label="negative", score=0.8, model="test@1"),
+                    Misinformation(label="likely", score=0.6, model="test@1",
+                                   narrative_id="cam-mang-xa-hoi", reason="giống luận điệu"),
+                ))
+            else:
+                updates.append(LabelUpdate(item.id, Sentiment(
+                    label="positive", score=0.9, model="test@1")))
+        store.set_labels(updates)
+        return items
+
+    return build
