@@ -23,6 +23,7 @@ not handled; such pages come out as Latin letters with the wrong marks.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 import zlib
 
@@ -74,19 +75,21 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+# Counting with regular expressions instead of a Python loop per character: 8.1 -> 3.2 ms on a
+# windows-1258 page, where three candidate decodings are scored (bench/crawl.py).
+_VIETNAMESE_RE = re.compile("[" + re.escape("".join(sorted(_VIETNAMESE_ONLY))) + "]")
+_BAD_RE = re.compile("[\ufffd\x80-\x9f]")
+# The blocks of combining marks a wrong 8-bit decoding leaves uncomposed.
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def vietnamese_score(text: str) -> int:
     """How much ``text`` looks like correctly decoded Vietnamese: Vietnamese-only letters, minus
     replacement characters, C1 control characters and combining marks left uncomposed (what a
     wrong 8-bit decoding produces)."""
-    score = 0
-    for char in text[:_SCORE_CHARS]:
-        if char in _VIETNAMESE_ONLY:
-            score += 1
-        elif char == "\ufffd" or "\x80" <= char <= "\x9f":
-            score -= 2
-        elif unicodedata.combining(char):
-            score -= 1
-    return score
+    text = text[:_SCORE_CHARS]
+    return (len(_VIETNAMESE_RE.findall(text)) - 2 * len(_BAD_RE.findall(text))
+            - len(_COMBINING_RE.findall(text)))
 
 
 def _is_utf8(body: bytes) -> bool:
