@@ -1,16 +1,32 @@
-"""The default classifier: a sentiment model plus narrative matching, one Prediction per doc."""
+"""The classifier: a sentiment model (either backend) plus narrative matching, one Prediction
+per doc."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from classify.base import Doc, Prediction
-from classify.models.linear import LinearSentimentModel
 from classify.narratives import NarrativeMatcher
 
 
+class _SentimentResult(Protocol):
+    label: str
+    score: float
+    reason: str
+
+
+class SentimentModel(Protocol):
+    """What both backends (models/linear.py, models/transformer.py) provide."""
+
+    @property
+    def name_version(self) -> str: ...
+
+    def predict_texts(self, texts: Sequence[str]) -> Sequence[_SentimentResult]: ...
+
+
 class DirectiveClassifier:
-    def __init__(self, model: LinearSentimentModel, matcher: NarrativeMatcher) -> None:
+    def __init__(self, model: SentimentModel, matcher: NarrativeMatcher) -> None:
         self.model = model
         self.matcher = matcher
         # Both parts change the labels, so both are in the version the store records.

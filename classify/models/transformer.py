@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from classify.base import Doc, ModelError, Prediction
+from classify.base import ModelError
 from classify.models.linear import LABEL_VI, REASON_STOPWORDS
-from classify.narratives import NarrativeMatcher
+from classify.pipeline import DirectiveClassifier
 from classify.preprocess import PREPROCESS_VERSION, chunks, preprocess
 from phuxanh.text import clean
 
@@ -305,36 +305,5 @@ def _word_scores(text: str, offsets: list[list[int]], scores: np.ndarray
     return out
 
 
-class TransformerClassifier:
-    """Sentiment from a transformers checkpoint plus narrative matching: the Classifier."""
-
-    def __init__(self, model: TransformerSentimentModel, matcher: NarrativeMatcher) -> None:
-        self.model = model
-        self.matcher = matcher
-        # Both parts change the labels, so both are in the version the store records.
-        self._name_version = f"{model.name_version}+{matcher.version}"
-
-    @property
-    def name_version(self) -> str:
-        return self._name_version
-
-    def predict(self, docs: Sequence[Doc]) -> list[Prediction]:
-        # The title is read as the first paragraph: headlines carry much of an article's stance.
-        sentiments = self.model.predict_texts(
-            ["\n".join(part for part in (doc.title, doc.text) if part) for doc in docs]
-        )
-        predictions = []
-        for doc, sentiment in zip(docs, sentiments, strict=True):
-            match = self.matcher.match(doc.title, doc.text)
-            likely = match.label == "likely"
-            predictions.append(Prediction(
-                sentiment=sentiment.label,
-                sentiment_score=sentiment.score,
-                misinformation=match.label,
-                misinformation_score=match.score,
-                narrative_id=match.narrative_id if likely else None,
-                reason=sentiment.reason,
-                model=self._name_version,
-                misinformation_reason=match.reason,
-            ))
-        return predictions
+# One classifier for both backends: sentiment from the model, narratives from the matcher.
+TransformerClassifier = DirectiveClassifier
