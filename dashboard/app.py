@@ -23,7 +23,7 @@ from dashboard import auth, ids
 from dashboard.context import Services, install
 from dashboard.data import Clock, DashboardData, vn_now
 from dashboard.i18n import Translator, translator
-from dashboard.pages import overview, review
+from dashboard.pages import item, overview, review, search, sources
 from phuxanh.config import Config
 from phuxanh.errors import ConfigError, PhuxanhError
 from phuxanh.users import UserStore
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
-PAGES = (overview, review)  # registration order is navigation order
+PAGES = (overview, review, search, item, sources)  # registration order is navigation order
 
 # Dash's index page with the document language set, so browsers pick Vietnamese fonts and
 # hyphenation and screen readers read it as Vietnamese.
@@ -127,6 +127,9 @@ def _nav(t: Translator, path: str | None = None) -> list[Any]:
     user = auth.current_user()
     if user is not None and review.allowed(user.role):
         pages.append(("nav.review", review.PATH, ids.NAV_REVIEW))
+    pages.append(("nav.search", search.PATH, ids.NAV_SEARCH))
+    pages.append(("nav.sources", sources.PATH, ids.NAV_SOURCES))
+    path = search.PATH if path == item.PATH else path  # an item is opened from search
     active = path if path in {href for _key, href, _id in pages} else overview.PATH
     links: list[Any] = []
     for key, href, link_id in pages:

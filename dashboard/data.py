@@ -20,7 +20,15 @@ from typing import Any, Literal
 import yaml
 
 from phuxanh.schema import VN_TZ, Item, Review
-from phuxanh.store.base import AggregateRow, ItemFilter, QueueEntry, Store
+from phuxanh.store.base import (
+    AggregateRow,
+    AuditEntry,
+    ItemFilter,
+    QueueEntry,
+    SearchPage,
+    SourceHealth,
+    Store,
+)
 
 Clock = Callable[[], datetime]
 SENTIMENTS = ("positive", "neutral", "negative", "unclassified")
@@ -226,6 +234,30 @@ class DashboardData:
         version = self._store.set_review(item_id, review, expected_version, actor=actor)
         self.clear_cache()
         return version
+
+    def search(self, query: str, filters: ItemFilter,
+               sort: Literal["relevance", "newest"] = "relevance", limit: int = 20,
+               offset: int = 0) -> SearchPage:
+        """Full-text search (diacritic-insensitive in the store); not cached: a person searching
+        expects what was collected a moment ago."""
+        return self._store.search(query, filters, sort=sort, limit=limit, offset=offset)
+
+    def item(self, item_id: str) -> Item | None:
+        return self._store.get(item_id)
+
+    def review_trail(self, item_id: str, scan: int = 200) -> list[AuditEntry]:
+        """The review decisions on ``item_id``, newest first, from the latest ``scan`` review
+        entries of the audit log (older decisions on a busy store are not shown)."""
+        entries = [entry for entry in self._store.audit_log(limit=scan, action="review")
+                   if entry.target == item_id]
+        return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+    def now(self) -> datetime:
+        return self._clock().astimezone(VN_TZ)
+
+    def source_health(self) -> list[SourceHealth]:
+        """Per crawled source: runs, last success, error streak (one small query per source)."""
+        return self._cached(("source_health",), self._store.source_health)
 
 
 # -- review queue ----------------------------------------------------------------------------

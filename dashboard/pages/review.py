@@ -25,10 +25,10 @@ from dashboard import ids
 from dashboard.auth import current_user, require_role
 from dashboard.context import Services, current
 from dashboard.data import load_narratives, queue_filter
+from dashboard.highlight import highlight
 from dashboard.i18n import Translator
 from phuxanh.errors import ReviewConflict
 from phuxanh.schema import SENTIMENT_LABELS, VN_TZ, Item, Review
-from phuxanh.text import fold
 
 PATH = "/review"
 ROLES = ("reviewer", "admin")
@@ -44,51 +44,6 @@ ACTIONS = {
 
 def allowed(role: str | None) -> bool:
     return role in ROLES
-
-
-# -- highlighting ----------------------------------------------------------------------------
-
-
-def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """``text`` folded one character at a time, with each folded character's index in ``text``
-    (folding can change lengths: a decomposed letter loses its marks)."""
-    chars: list[str] = []
-    where: list[int] = []
-    for index, char in enumerate(text):
-        folded = " " if char.isspace() else fold(char)
-        for piece in folded:
-            chars.append(piece)
-            where.append(index)
-    return "".join(chars), where
-
-
-def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of ``terms`` in ``text``, found without regard to
-    case or diacritics, on word boundaries."""
-    words = [fold(term).split() for term in terms]
-    alternatives = sorted(
-        {r"\s+".join(re.escape(w) for w in ws) for ws in words if ws}, key=len, reverse=True
-    )
-    if not alternatives or not text:
-        return []
-    folded, where = _folded_with_positions(text)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-    return [(where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(folded)
-            if m.end() > m.start()]
-
-
-def highlight(text: str, terms: list[str]) -> list[Any]:
-    """``text`` as strings and ``html.Mark`` components: never HTML."""
-    parts: list[Any] = []
-    last = 0
-    for start, end in match_spans(text, terms):
-        if start > last:
-            parts.append(text[last:start])
-        parts.append(html.Mark(text[start:end]))
-        last = end
-    if last < len(text):
-        parts.append(text[last:])
-    return parts
 
 
 # -- layout ----------------------------------------------------------------------------------

@@ -1,0 +1,177 @@
+"""Chi tiết: one item with where it came from, how its date was found, what the model said,
+its near-duplicate cluster and every review decision on it.
+
+The page is built once per request by :func:`item_view` (a plain function the tests call); it
+has no callback. Crawled text is never rendered as HTML: plain strings and ``html.Mark``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import dash
+from dash import Input, Output, dcc, html
+
+from dashboard import ids
+from dashboard.context import Services, current
+from dashboard.highlight import highlight
+from dashboard.i18n import Translator
+from dashboard.pages.search import PATH as SEARCH_PATH
+from dashboard.pages.search import sentiment_badge, vn_time
+from phuxanh.schema import Item
+from phuxanh.store.base import AuditEntry
+
+PATH = "/item"
+
+
+def _is_http(url: str) -> bool:
+    return urlsplit(url).scheme in {"http", "https"}
+
+
+def _row(label: str, value: Any, row_id: str | None = None) -> list[Any]:
+    extra = {"id": row_id} if row_id else {}
+    return [html.Dt(label), html.Dd(value, **extra)]
+
+
+def _meta(item: Item, services: Services) -> html.Dl:
+    t = services.t
+    topic_names = dict(services.topics)
+    source: list[Any] = [item.outlet or item.source, f" ({item.source} · "
+                         f"{t(f'review.source_type.{item.source_type}')})"]
+    if item.official:
+        source += [" ", html.Span(t("review.official_badge"), className="badge")]
+    link: Any = (html.A(item.url, href=item.url, target="_blank", rel="noopener noreferrer",
+                        id=ids.ITEM_LINK) if _is_http(item.url) else item.url)
+    rows = [
+        *_row(t("item.source"), source),
+        *_row(t("item.url"), link),
+        *_row(t("item.published"), t("item.published_value", time=vn_time(item.published_at),
+                                      source=t(f"review.date_source.{item.date_source.value}")),
+              ids.ITEM_PROVENANCE),
+        *_row(t("item.fetched"), vn_time(item.fetched_at)),
+        *_row(t("item.topics"), ", ".join(topic_names.get(key, key) for key in item.topics)
+              or t("item.none")),
+        *_row(t("item.matched_terms"), ", ".join(item.matched_terms) or t("item.none")),
+    ]
+    if item.author:
+        rows += _row(t("item.author"), item.author)
+    return html.Dl(rows, id=ids.ITEM_META, className="item-meta")
+
+
+def _model(item: Item, t: Translator) -> html.Section:
+    rows: list[Any] = [html.P([t("item.effective"), " ", sentiment_badge(item, t)])]
+    sentiment = item.sentiment
+    if sentiment is not None:
+        rows.append(html.P(t("review.sentiment", label=t(f"sentiment.{sentiment.label}"),
+                             score=t.decimal(sentiment.score, 2))))
+        if sentiment.reason:
+            rows.append(html.P(t("review.reason", reason=sentiment.reason),
+                               className="muted small"))
+        rows.append(html.P(t("item.model", model=sentiment.model), className="muted small"))
+    else:
+        rows.append(html.P(t("review.sentiment.none")))
+    misinfo = item.misinformation
+    if misinfo is not None:
+        rows.append(html.P(t("review.misinfo", label=t(f"review.misinfo.{misinfo.label}"),
+                             score=t.decimal(misinfo.score, 2))))
+        if misinfo.reason:
+            rows.append(html.P(t("review.reason", reason=misinfo.reason),
+                               className="muted small"))
+        if misinfo.narrative_id:
+            rows.append(html.P(t("item.narrative", id=misinfo.narrative_id),
+                               className="muted small"))
+        rows.append(html.P(t("item.model", model=misinfo.model), className="muted small"))
+    return html.Section(className="card", id=ids.ITEM_MODEL,
+                        children=[html.H2(t("item.model_heading")), *rows])
+
+
+def _cluster(item: Item, t: Translator) -> html.Section:
+    if not item.cluster_id:
+        body: Any = t("item.cluster.none")
+    else:
+        body = t("item.cluster.original" if item.is_original else "item.cluster.copy",
+                 cluster=item.cluster_id)
+    return html.Section(className="card", children=[
+        html.H2(t("item.cluster_heading")), html.P(body, id=ids.ITEM_CLUSTER),
+    ])
+
+
+def _trail_entry(entry: AuditEntry, t: Translator) -> html.Li:
+    details = entry.details or {}
+    status = str(details.get("status") or "unreviewed")
+    parts: list[Any] = [
+        html.Strong(t(f"review.status.{status}") if status in {
+            "unreviewed", "confirmed", "corrected", "dismissed", "handled"} else status),
+        " · ", t("item.trail_by", actor=entry.actor, time=vn_time(entry.at)),
+    ]
+    if details.get("sentiment"):
+        parts += [" · ", t("item.trail_sentiment",
+                           label=t(f"sentiment.{details['sentiment']}"))]
+    url = details.get("response_url")
+    if url and _is_http(str(url)):
+        parts += [" · ", html.A(t("item.trail_response"), href=str(url), target="_blank",
+                                rel="noopener noreferrer")]
+    return html.Li(parts)
+
+
+def _trail(entries: list[AuditEntry], t: Translator) -> html.Section:
+    body: Any = (html.Ul([_trail_entry(entry, t) for entry in entries], className="item-trail")
+                 if entries else html.P(t("item.trail_empty"), className="muted"))
+    return html.Section(className="card", children=[
+        html.H2(t("item.trail_heading")), html.Div(body, id=ids.ITEM_TRAIL),
+    ])
+
+
+def item_view(item_id: str | None, services: Services) -> html.Div:
+    t = services.t
+    item = services.data.item(item_id) if item_id else None
+    if item is None:
+        return html.Div(className="page item-page", children=[
+            html.H1(t("item.heading")),
+            html.P(t("item.missing"), id=ids.ITEM_MISSING, className="notice", role="alert"),
+            dcc.Link(t("item.back"), href=SEARCH_PATH),
+        ])
+    paragraphs = [html.P(highlight(line, item.matched_terms))
+                  for line in (item.text or "").split("\n") if line.strip()]
+    return html.Div(className="page item-page", children=[
+        dcc.Link(t("item.back"), href=SEARCH_PATH, className="small"),
+        html.H1(highlight(item.title or t("search.untitled"), item.matched_terms),
+                id=ids.ITEM_TITLE),
+        html.Div(className="item-grid", children=[
+            html.Section(className="card", children=[
+                _meta(item, services),
+                html.Div(paragraphs or html.P(t("item.no_text"), className="muted"),
+                         id=ids.ITEM_TEXT, className="item-text"),
+            ]),
+            html.Div(children=[
+                _model(item, t),
+                _cluster(item, t),
+                _trail(services.data.review_trail(item.id), t),
+            ]),
+        ]),
+    ])
+
+
+def layout(id: str | None = None, **_query: Any) -> html.Div:
+    # Read by a callback, not here: Dash builds every page's layout on the first request, and
+    # a store failure must reach the error banner, not break every page.
+    return html.Div(children=[dcc.Store(id=ids.ITEM_ID, data=id),
+                              html.Div(id=ids.ITEM_CONTENT)])
+
+
+def on_load(item_id: str | None) -> html.Div:
+    return item_view(item_id, current())
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(
+        __name__,
+        path=PATH,
+        order=3,
+        name="item",
+        title=lambda: current().t("item.title"),
+        description=lambda: current().t("item.heading"),
+        layout=layout,
+    )
+    app.callback(Output(ids.ITEM_CONTENT, "children"), Input(ids.ITEM_ID, "data"))(on_load)

@@ -1,0 +1,102 @@
+"""The item page (Chi tiết): :func:`item_view` called directly against a real SQLiteStore."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from dash import html
+
+from dashboard import ids
+from dashboard.context import Services
+from dashboard.data import DashboardData
+from dashboard.i18n import translator
+from dashboard.pages import item as item_page
+from phuxanh.schema import VN_TZ, DateSource, Review
+
+from .test_dashboard_review import walk
+
+
+@pytest.fixture
+def services(config, store) -> Services:
+    return Services(config=config, data=DashboardData(store), t=translator("vi"))
+
+
+def by_id(tree, component_id: str):
+    found = [c for c in walk(tree) if getattr(c, "id", None) == component_id]
+    assert len(found) == 1, component_id
+    return found[0]
+
+
+def text(component) -> str:
+    return "".join(c if isinstance(c, str) else "" for c in walk(component))
+
+
+def test_the_item_shows_its_source_dates_and_provenance(services, store, make_item) -> None:
+    published = datetime(2026, 3, 10, 8, 15, tzinfo=VN_TZ)
+    item = make_item(published, "negative", official=True)
+    item.date_source = DateSource.FEED
+    item.fetched_at = published + timedelta(hours=2)
+    item.matched_terms = ["Chỉ thị 57"]
+    item.cluster_id = "c-123"
+    item.is_original = False
+    store.upsert([item])
+    page = item_page.item_view(item.id, services)
+    provenance = text(by_id(page, ids.ITEM_PROVENANCE))
+    assert provenance == "10/03/2026 08:15 (lấy từ nguồn cấp tin (RSS))"
+    link = by_id(page, ids.ITEM_LINK)
+    assert link.href == item.url and link.rel == "noopener noreferrer"
+    everything = text(page)
+    assert "10/03/2026 10:15" in everything  # first collected
+    assert "Chỉ thị 57-CT/TW về an ninh mạng" in everything  # the topic's name
+    assert "Báo Điện tử Chính phủ" in everything and "Kênh chính thống" in everything
+    assert "test@1" in text(by_id(page, ids.ITEM_MODEL))
+    assert "c-123" in text(by_id(page, ids.ITEM_CLUSTER))
+    assert "bản sao" in text(by_id(page, ids.ITEM_CLUSTER))
+    assert [m.children for m in walk(by_id(page, ids.ITEM_TITLE))
+            if isinstance(m, html.Mark)] == ["Chỉ thị 57"]
+    assert "Chưa ai duyệt" in text(by_id(page, ids.ITEM_TRAIL))
+
+
+def test_the_review_trail_newest_first(services, store, make_item) -> None:
+    item, other = make_item(datetime.now(VN_TZ)), make_item(datetime.now(VN_TZ))
+    store.upsert([item, other])
+    version = store.get_version(item.id)
+    version = store.set_review(item.id, Review(status="confirmed", sentiment="neutral"),
+                               version, actor="hoa")
+    store.set_review(item.id, Review(status="corrected", sentiment="positive"), version,
+                     actor="minh")
+    store.set_review(other.id, Review(status="dismissed"), store.get_version(other.id),
+                     actor="lan")
+    page = item_page.item_view(item.id, services)
+    entries = [c for c in walk(by_id(page, ids.ITEM_TRAIL)) if isinstance(c, html.Li)]
+    assert len(entries) == 2  # the other item's review is not here
+    assert text(entries[0]).startswith("đã sửa nhãn · minh lúc ")
+    assert "nhãn: Tích cực" in text(entries[0])
+    assert text(entries[1]).startswith("đã xác nhận · hoa lúc ")
+
+
+def test_crawled_html_stays_text(services, store, make_item) -> None:
+    item = make_item(datetime.now(VN_TZ))
+    item.title = "<script>alert(1)</script>"
+    item.text = "<img src=x onerror=alert(1)>\nđoạn hai"
+    store.upsert([item])
+    page = item_page.item_view(item.id, services)
+    assert text(by_id(page, ids.ITEM_TITLE)) == "<script>alert(1)</script>"
+    paragraphs = [c for c in walk(by_id(page, ids.ITEM_TEXT)) if isinstance(c, html.P)]
+    assert [text(p) for p in paragraphs] == ["<img src=x onerror=alert(1)>", "đoạn hai"]
+
+
+def test_an_unknown_id_says_so(services) -> None:
+    for item_id in ("khong-co", None):
+        page = item_page.item_view(item_id, services)
+        assert "Không tìm thấy tin này" in text(by_id(page, ids.ITEM_MISSING))
+
+
+def test_a_non_http_url_is_not_a_link(services, store, make_item) -> None:
+    item = make_item(datetime.now(VN_TZ))
+    store.upsert([item])
+    stored = store.get(item.id)
+    stored.url = "javascript:alert(1)"
+    page = item_page._meta(stored, services)
+    assert not [c for c in walk(page) if isinstance(c, html.A)]
