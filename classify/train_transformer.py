@@ -39,31 +39,15 @@ import numpy as np
 from classify.base import ModelError
 from classify.metrics import report
 from classify.preprocess import PREPROCESS_VERSION, preprocess
+from classify.training import LABELS, read_labelled_rows
 from phuxanh.errors import InputError
 from phuxanh.text import clean
 
 logger = logging.getLogger(__name__)
 
-LABELS = ("positive", "neutral", "negative")
-
-
 def read_rows(path: Path) -> list[dict[str, str]]:
-    rows = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or (
-                row.get("label") not in LABELS):
-            raise InputError(f"{path}:{number}: needs a text string and a label in {LABELS}")
-        rows.append({"text": row["text"], "label": row["label"]})
+    """Labelled rows (text, label), read and checked like every other training file."""
+    rows = [{"text": row["text"], "label": row["label"]} for row in read_labelled_rows(path)]
     if not rows:
         raise InputError(f"{path}: no rows")
     return rows
