@@ -8,17 +8,17 @@ from the app that is answering the request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import dash
 import flask
 
 from dashboard.data import DashboardData
 from dashboard.i18n import Translator
 
 if TYPE_CHECKING:
-    import dash
-
     from phuxanh.config import Config
 
 _KEY = "phuxanh"
@@ -47,3 +47,18 @@ def install(app: dash.Dash, services: Services) -> None:
 def current() -> Services:
     """The services of the app serving the current request."""
     return flask.current_app.extensions[_KEY]
+
+
+def register_page(module: str, *, path: str, order: int, title_key: str,
+                  description_key: str, layout: Callable[..., Any]) -> None:
+    """Register a page whose title and description are translated per request: the registry
+    is process-wide, the language belongs to the app serving."""
+    dash.register_page(
+        module,
+        path=path,
+        order=order,
+        name=module.rsplit(".", 1)[-1],
+        title=lambda: current().t(title_key),
+        description=lambda: current().t(description_key),
+        layout=layout,
+    )

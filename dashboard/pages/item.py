@@ -14,7 +14,7 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.context import Services, current
+from dashboard.context import Services, current, register_page
 from dashboard.highlight import highlight
 from dashboard.i18n import Translator
 from dashboard.pages.search import PATH as SEARCH_PATH
@@ -165,13 +165,6 @@ def on_load(item_id: str | None) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        order=3,
-        name="item",
-        title=lambda: current().t("item.title"),
-        description=lambda: current().t("item.heading"),
-        layout=layout,
-    )
+    register_page(__name__, path=PATH, order=3, title_key="item.title",
+                  description_key="item.heading", layout=layout)
     app.callback(Output(ids.ITEM_CONTENT, "children"), Input(ids.ITEM_ID, "data"))(on_load)

@@ -15,7 +15,7 @@ from dash import Input, Output, dcc, html
 
 from dashboard import ids
 from dashboard.auth import require_role
-from dashboard.context import Services, current
+from dashboard.context import Services, current, register_page
 from dashboard.data import Overview, coverage_index, coverage_ratio
 from dashboard.figures import coverage_figure, volume_figure
 from dashboard.i18n import Translator
@@ -194,16 +194,8 @@ def _card(title: str, *body: Any) -> html.Section:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        order=0,
-        name="overview",
-        # Callables: the registry is process-wide, the language belongs to the app serving.
-        title=lambda: current().t("app.title"),
-        description=lambda: current().t("app.tagline"),
-        layout=layout,
-    )
+    register_page(__name__, path=PATH, order=0, title_key="app.title",
+                  description_key="app.tagline", layout=layout)
 
     @app.callback(
         Output(ids.OVERVIEW_CONTENT, "children"),

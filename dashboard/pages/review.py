@@ -23,7 +23,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import ids
 from dashboard.auth import current_user, require_role
-from dashboard.context import Services, current
+from dashboard.context import Services, current, register_page
 from dashboard.data import load_narratives, queue_filter
 from dashboard.highlight import highlight
 from dashboard.i18n import Translator
@@ -386,15 +386,8 @@ def on_action(_confirm: Any, _correct: Any, _dismiss: Any, _handled: Any,
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        order=1,
-        name="review",
-        title=lambda: current().t("review.title"),
-        description=lambda: current().t("review.subtitle"),
-        layout=layout,
-    )
+    register_page(__name__, path=PATH, order=1, title_key="review.title",
+                  description_key="review.subtitle", layout=layout)
     app.callback(
         Output(ids.REVIEW_QUEUE, "options"),
         Output(ids.REVIEW_QUEUE, "value"),

@@ -15,7 +15,7 @@ import dash
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import ids
-from dashboard.context import Services, current
+from dashboard.context import Services, current, register_page
 from dashboard.highlight import highlight, snippet
 from dashboard.i18n import Translator
 from dashboard.pages.review import SOURCE_TYPES
@@ -206,15 +206,8 @@ def on_search(query: str | None, source_type: str | None, official: str | None,
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        order=2,
-        name="search",
-        title=lambda: current().t("search.title"),
-        description=lambda: current().t("search.subtitle"),
-        layout=layout,
-    )
+    register_page(__name__, path=PATH, order=2, title_key="search.title",
+                  description_key="search.subtitle", layout=layout)
     app.callback(
         Output(ids.SEARCH_RESULTS, "children"),
         Output(ids.SEARCH_TOTAL, "children"),

@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.context import Services, current
+from dashboard.context import Services, current, register_page
 from dashboard.i18n import Translator
 from dashboard.pages.search import vn_time
 from phuxanh.config import Source
@@ -160,14 +160,7 @@ def on_load(_load: Any) -> list[Any]:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        order=4,
-        name="sources",
-        title=lambda: current().t("sources.title"),
-        description=lambda: current().t("sources.heading"),
-        layout=layout,
-    )
+    register_page(__name__, path=PATH, order=4, title_key="sources.title",
+                  description_key="sources.heading", layout=layout)
     app.callback(Output(ids.SOURCES_CONTENT, "children"),
                  Input(ids.SOURCES_LOAD, "data"))(on_load)
