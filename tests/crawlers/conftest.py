@@ -34,6 +34,35 @@ import pytest
 from phuxanh.config import Config, load_config
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def write_crawl_config(folder: Path, sources_yaml: str, *, retry_times: int = 1,
+                       timeout: float = 10, max_page_bytes: int = 2_000_000) -> Path:
+    """A config folder for crawling the local test site: no politeness delay, robots.txt
+    obeyed, a window that reaches back past the site's March 2026 articles but not to its
+    February 2025 one, the shipped topics, and ``sources_yaml`` as sources.yaml."""
+    import shutil
+    from datetime import date
+
+    folder.mkdir(parents=True)
+    max_age = (date.today() - date(2025, 6, 1)).days
+    (folder / "default.yaml").write_text(
+        "data_dir: data\n"
+        "crawl:\n"
+        "  user_agent: phuxanh-test/0.1 (+https://example.invalid/lien-he)\n"
+        "  obey_robots: true\n"
+        "  download_delay: 0\n"
+        "  autothrottle: false\n"
+        "  concurrent_requests_per_domain: 4\n"
+        f"  timeout_seconds: {timeout}\n"
+        f"  retry_times: {retry_times}\n"
+        f"  max_page_bytes: {max_page_bytes}\n"
+        f"  max_age_days: {max_age}\n",
+        encoding="utf-8",
+    )
+    shutil.copy(REPO / "config" / "topics.yaml", folder / "topics.yaml")
+    (folder / "sources.yaml").write_text(sources_yaml, encoding="utf-8")
+    return folder
 FIXTURES = REPO / "tests" / "fixtures"
 SITE_PAGES = FIXTURES / "html" / "site"
 FEEDS = FIXTURES / "feeds"

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,8 @@ from crawlers.spiders.rss import MAX_LISTING_PAGES
 from phuxanh.schema import DateSource
 from phuxanh.store.base import ItemFilter
 from phuxanh.store.sqlite import SQLiteStore
+
+from .conftest import write_crawl_config
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -60,24 +61,8 @@ NEVER = [
 
 
 def write_config(folder: Path, base: str) -> Path:
-    folder.mkdir(parents=True)
-    max_age = (date.today() - date(2025, 6, 1)).days
-    (folder / "default.yaml").write_text(
-        "data_dir: data\n"
-        "crawl:\n"
-        "  user_agent: phuxanh-test/0.1 (+https://example.invalid/lien-he)\n"
-        "  obey_robots: true\n"
-        "  download_delay: 0\n"
-        "  autothrottle: false\n"
-        "  concurrent_requests_per_domain: 4\n"
-        "  timeout_seconds: 10\n"
-        "  retry_times: 0\n"
-        "  max_page_bytes: 2000000\n"
-        f"  max_age_days: {max_age}\n",
-        encoding="utf-8",
-    )
-    shutil.copy(REPO / "config" / "topics.yaml", folder / "topics.yaml")
-    (folder / "sources.yaml").write_text(
+    return write_crawl_config(
+        folder,
         "sources:\n"
         "  - key: bao-so-do\n"
         "    name: Báo Sơ Đồ\n"
@@ -99,9 +84,8 @@ def write_config(folder: Path, base: str) -> Path:
         "    name: Google Tin tức\n"
         "    domain: news.google.com\n"
         "    search_query: '\"Chỉ thị 57\" an ninh mạng'\n",
-        encoding="utf-8",
+        retry_times=0,
     )
-    return folder
 
 
 def run_crawl(config_dir: Path, data_dir: Path, script: Path, endpoint: str

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,8 @@ import pytest
 from phuxanh.schema import VN_TZ, DateSource, url_item_id
 from phuxanh.store.base import ItemFilter
 from phuxanh.store.sqlite import SQLiteStore
+
+from .conftest import write_crawl_config
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -63,25 +64,8 @@ NEVER = ["/private/noi-bo.html", "/bai/bai-cu.html", "/feeds/tat.rss"]
 
 
 def write_config(folder: Path, base: str) -> Path:
-    folder.mkdir(parents=True)
-    # The window reaches back past the site's March 2026 articles, not to its February 2025 one.
-    max_age = (date.today() - date(2025, 6, 1)).days
-    (folder / "default.yaml").write_text(
-        "data_dir: data\n"
-        "crawl:\n"
-        "  user_agent: phuxanh-test/0.1 (+https://example.invalid/lien-he)\n"
-        "  obey_robots: true\n"
-        "  download_delay: 0\n"
-        "  autothrottle: false\n"
-        "  concurrent_requests_per_domain: 4\n"
-        "  timeout_seconds: 10\n"
-        "  retry_times: 1\n"
-        "  max_page_bytes: 2000000\n"
-        f"  max_age_days: {max_age}\n",
-        encoding="utf-8",
-    )
-    shutil.copy(REPO / "config" / "topics.yaml", folder / "topics.yaml")
-    (folder / "sources.yaml").write_text(
+    return write_crawl_config(
+        folder,
         "sources:\n"
         "  - key: bao-thu-nghiem\n"
         "    name: Báo Thử Nghiệm\n"
@@ -97,9 +81,8 @@ def write_config(folder: Path, base: str) -> Path:
         "    enabled: false\n"
         "    feeds:\n"
         f"      - {base}/feeds/tat.rss\n",
-        encoding="utf-8",
+        retry_times=1,
     )
-    return folder
 
 
 def run_crawl(config_dir: Path, data_dir: Path, script: list[str] | None = None

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,8 @@ import pytest
 from phuxanh.schema import VN_TZ, DateSource
 from phuxanh.store.base import ItemFilter
 from phuxanh.store.sqlite import SQLiteStore
+
+from .conftest import write_crawl_config
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -41,25 +42,8 @@ def feed(base: str, *paths: str) -> bytes:
 
 def write_config(folder: Path, sources: str, *, retry_times: int = 1,
                  timeout: float = 10, max_page_bytes: int = 2_000_000) -> Path:
-    folder.mkdir(parents=True)
-    max_age = (date.today() - date(2025, 6, 1)).days
-    (folder / "default.yaml").write_text(
-        "data_dir: data\n"
-        "crawl:\n"
-        "  user_agent: phuxanh-test/0.1 (+https://example.invalid/lien-he)\n"
-        "  obey_robots: true\n"
-        "  download_delay: 0\n"
-        "  autothrottle: false\n"
-        "  concurrent_requests_per_domain: 4\n"
-        f"  timeout_seconds: {timeout}\n"
-        f"  retry_times: {retry_times}\n"
-        f"  max_page_bytes: {max_page_bytes}\n"
-        f"  max_age_days: {max_age}\n",
-        encoding="utf-8",
-    )
-    shutil.copy(REPO / "config" / "topics.yaml", folder / "topics.yaml")
-    (folder / "sources.yaml").write_text("sources:\n" + sources, encoding="utf-8")
-    return folder
+    return write_crawl_config(folder, "sources:\n" + sources, retry_times=retry_times,
+                              timeout=timeout, max_page_bytes=max_page_bytes)
 
 
 # Short waits for the test: the add-on's settings are where a run's Scrapy settings come from.
