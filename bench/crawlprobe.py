@@ -2,14 +2,12 @@
 experiments (``bench/crawl.py --scrapy-set NAME=VALUE --patch NAME``). Nothing under crawlers/
 or phuxanh/ is edited: the changes are module attributes set before the crawl starts.
 
-    python bench/crawlprobe.py [--set CONCURRENT_ITEMS=1 ...] [--patch fast-vietnamese-score]
+    python bench/crawlprobe.py [--set NAME=VALUE ...] [--patch site-containers]
         -- --config DIR
 
 ``--set`` overrides a value of crawlers/settings.py (Scrapy "project" priority, as if the line
 were in that file). Patches, each a code change the benchmark report recommends:
 
-- ``fast-vietnamese-score``: :func:`crawlers.extract.encoding.vietnamese_score` counting with
-  regular expressions (C speed) instead of a Python loop over up to 200,000 characters.
 - ``site-containers``: body containers for the bench site's legacy-portal, cms-time and forum
   markups, i.e. what per-source body selectors would do: trafilatura's fast path on a
   fragment instead of its full pass over the whole page.
@@ -18,32 +16,12 @@ were in that file). Patches, each a code change the benchmark report recommends:
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-# Combining marks: the blocks unicodedata.combining() is non-zero for in Vietnamese text.
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_BAD = re.compile("[\ufffd\x80-\x9f]")
-
-
-def _patch_fast_vietnamese_score() -> None:
-    from crawlers.extract import encoding
-
-    letters = re.compile("[" + re.escape("".join(sorted(encoding._VIETNAMESE_ONLY))) + "]")
-    limit = encoding._SCORE_CHARS
-
-    def vietnamese_score(text: str) -> int:
-        text = text[:limit]
-        return (len(letters.findall(text)) - 2 * len(_BAD.findall(text))
-                - len(_COMBINING.findall(text)))
-
-    encoding.vietnamese_score = vietnamese_score
-
 
 def _patch_site_containers() -> None:
     from lxml.cssselect import CSSSelector
@@ -59,7 +37,6 @@ def _patch_site_containers() -> None:
 
 
 PATCHES = {
-    "fast-vietnamese-score": _patch_fast_vietnamese_score,
     "site-containers": _patch_site_containers,
 }
 

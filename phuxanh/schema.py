@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from phuxanh.text import clean, clean_multiline
+from phuxanh.text import clean, clean_multiline, fold
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -103,8 +103,6 @@ def platform_item_id(platform: str, native_id: str) -> str:
 
 def content_hash(title: str, text: str) -> str:
     """Hash of the folded title and body: equal for the same story re-served at another URL."""
-    from phuxanh.text import fold
-
     return _digest(fold(title) + "\n" + fold(text))
 
 
