@@ -64,7 +64,8 @@ def load_classifier(
     ``narratives_path``; None means the shipped default model and ``config/narratives.yaml``.
 
     The backend is chosen by the directory's ``config.json``: ``"format": "phuxanh-linear"``
-    is the linear model; ``"backend": "transformers"`` or any Hugging Face checkpoint (it has a
+    is the linear model; ``"phuxanh-ensemble"`` the linear model averaged with a head on e5
+    embeddings (the default); ``"backend": "transformers"`` or any Hugging Face checkpoint (it has a
     ``model_type``) is the transformers backend, which imports torch only then. A
     ``model_dir`` that is no directory but looks like a hub id ("org/name") goes to the
     transformers backend, which explains that no hub is reachable."""
@@ -110,4 +111,8 @@ def load_classifier(
         from classify.models.transformer import TransformerClassifier, TransformerSentimentModel
 
         return TransformerClassifier(TransformerSentimentModel.load(model_dir), matcher)
+    if isinstance(config, dict) and config.get("format") == "phuxanh-ensemble":
+        from classify.models.ensemble import EnsembleSentimentModel
+
+        return DirectiveClassifier(EnsembleSentimentModel.load(model_dir), matcher)
     return DirectiveClassifier(LinearSentimentModel.load(model_dir), matcher)

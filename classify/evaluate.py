@@ -1,6 +1,7 @@
 """Score a sentiment model on labelled JSONL and print the metrics as one JSON object.
 
-    python -m classify.evaluate --model DIR --data FILE.jsonl [--by register]
+    python -m classify.evaluate [--model DIR] --data FILE.jsonl [--by register]
+    phuxanh evaluate FILE.jsonl [--model DIR] [--by register]
 
 ``FILE.jsonl`` rows have ``text`` and ``label`` (positive|neutral|negative), optionally
 ``title`` and ``register``. The metrics are those of ``metrics.json``: accuracy, macro-F1,
@@ -20,14 +21,16 @@ from typing import Any
 from phuxanh.errors import PhuxanhError
 
 
-def evaluate(model_dir: Path, data: Path, by: str | None = None) -> dict[str, Any]:
+def evaluate(model_dir: Path | None, data: Path, by: str | None = None) -> dict[str, Any]:
+    """Metrics of the sentiment model in ``model_dir`` (any backend; None: the shipped
+    default) on labelled JSONL."""
     import numpy as np
 
+    from classify.base import load_classifier
     from classify.metrics import majority_baseline, report
-    from classify.models.linear import LinearSentimentModel
     from classify.training import LABELS, read_labelled_rows
 
-    model = LinearSentimentModel.load(model_dir)
+    model = load_classifier(model_dir).model
     rows = read_labelled_rows(data)
     texts = ["\n".join(p for p in (str(r.get("title") or ""), r["text"]) if p) for r in rows]
     results = model.predict_texts(texts)
@@ -55,7 +58,7 @@ def evaluate(model_dir: Path, data: Path, by: str | None = None) -> dict[str, An
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classify.evaluate",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, required=True, help="model directory")
+    parser.add_argument("--model", type=Path, help="model directory (default: the shipped one)")
     parser.add_argument("--data", type=Path, required=True, help="labelled JSONL")
     parser.add_argument("--by", help="also report per value of this field (e.g. register)")
     args = parser.parse_args(argv)

@@ -161,6 +161,16 @@ class LinearSentimentModel:
             ))
         return results
 
+    def reason_toward(self, text: str, label: str) -> str:
+        """The reviewer's reason for ``label`` on a raw text, whatever label this model itself
+        would give: used when another model (an ensemble) decides the label."""
+        pieces = [preprocess(part) for part in chunks(text, self.chunk_max_words) or [""]]
+        matrix = self.features(pieces)
+        weights = np.array([max(len(piece.split()), 1) for piece in pieces], dtype=np.float64)
+        if matrix.nnz == 0:
+            return f"{LABEL_VI.get(label, label)}: không có từ ngữ nào mô hình đã biết"
+        return self._reason(matrix, weights / weights.sum(), self.labels.index(label))
+
     def top_phrases(
         self, rows: sparse.csr_matrix, share: np.ndarray, label_index: int
     ) -> list[tuple[str, float]]:

