@@ -26,6 +26,10 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.store.StorePipeline": 900,
 }
 
+# Scrapy's robots.txt middleware, replaced at its own position (DOWNLOADER_MIDDLEWARES_BASE).
+ROBOTS_SCRAPY = "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"
+ROBOTS_POSITION = 100
+
 
 def scrapy_settings(config: Config) -> dict[str, Any]:
     """The Scrapy settings our config decides."""
@@ -49,6 +53,10 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": "INFO",
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
+        # robots.txt also for requests sent while it downloads (crawlers/robots.py).
+        "DOWNLOADER_MIDDLEWARES": {
+            ROBOTS_SCRAPY: None, "crawlers.robots.WaitingRobotsTxtMiddleware": ROBOTS_POSITION,
+        },
     }
 
 
@@ -83,7 +91,7 @@ class PhuxanhAddon:
 
             config = load_config()
         for name, value in scrapy_settings(config).items():
-            if name == "ITEM_PIPELINES":
+            if name in ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES"):
                 # Merge into what the project set instead of replacing it.
                 for path, order in value.items():
                     settings.setdefault_in_component_priority_dict(

@@ -39,7 +39,7 @@ from crawlers.stats import (
     STORE_ERROR,
     STORED,
 )
-from phuxanh.config import Config
+from phuxanh.config import Config, Source
 from phuxanh.errors import PhuxanhError, StoreError
 from phuxanh.schema import VN_TZ
 from phuxanh.store.base import SourceRun, UpsertResult
@@ -141,6 +141,61 @@ def record_source_runs(config: Config, runs: Sequence[SourceRun]) -> None:
         logger.warning("source health not recorded: %s", exc)
 
 
+# -- which spider reads which source (forums and Telegram: crawlers/spiders/forum.py, telegram.py)
+
+
+def spider_names(source: Source) -> list[str]:
+    """The spiders a source needs: ``telegram`` for a channel, ``forum`` for forum searches,
+    threads or thread lists, ``rss`` for feeds, sitemaps, listings and news searches (and for
+    a source with nothing to crawl, which the news spider reports)."""
+    names = []
+    if source.feeds or source.sitemaps or source.listings or source.search_query:
+        names.append("rss")
+    if source.type == "forum" and (source.forum_search_url or source.threads
+                                   or source.forum_pages):
+        names.append("forum")
+    if source.channel:
+        names.append("telegram")
+    if not names and getattr(source, "api", None):
+        return []  # an API connector's source (crawlers/connectors), not a spider's
+    return names or ["rss"]
+
+
+def spider_plan(sources: Sequence[Source], source_keys: Sequence[str] | None
+                ) -> list[tuple[type[Any], list[str] | None]]:
+    """(spider class, the source keys it is given) for each spider the sources need; all run
+    in one process, side by side. Only news sources: the news spider alone, exactly as
+    before (given ``source_keys`` as asked)."""
+    from crawlers.spiders.forum import ForumSpider
+    from crawlers.spiders.rss import RssSpider
+    from crawlers.spiders.telegram import TelegramSpider
+
+    classes = {"rss": RssSpider, "forum": ForumSpider, "telegram": TelegramSpider}
+    groups: dict[str, list[str]] = {name: [] for name in classes}
+    for source in sources:
+        for name in spider_names(source):
+            groups[name].append(source.key)
+    if not groups["forum"] and not groups["telegram"]:
+        return [(RssSpider, list(source_keys) if source_keys else None)]
+    return [(classes[name], keys) for name, keys in groups.items() if keys]
+
+
+def merge_stats(all_stats: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One crawl's stats from several spiders': counters added up; otherwise the first value,
+    except that a finish reason other than "finished" and a store error are never hidden."""
+    merged: dict[str, Any] = {}
+    for stats in all_stats:
+        for key, value in stats.items():
+            if key not in merged:
+                merged[key] = value
+            elif isinstance(value, int) and isinstance(merged[key], int):
+                merged[key] += value
+            elif (key == "finish_reason" and value != "finished") or (
+                    key == STORE_ERROR and value and not merged[key]):
+                merged[key] = value
+    return merged
+
+
 def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlReport:
     """Crawl the enabled sources (or the named ones) once and report.
 
@@ -153,7 +208,7 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlRepo
     from scrapy.settings import Settings
 
     from crawlers.addon import PHUXANH_CONFIG
-    from crawlers.spiders.rss import RssSpider, select_sources
+    from crawlers.spiders.rss import select_sources
     from phuxanh.store import open_store
 
     # A bad source key or an unreachable store fails here with one clear error, before Scrapy
@@ -176,11 +231,12 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlRepo
     caller_logging = bool(logging.getLogger().handlers)
     settings.set("LOG_INSTALL_ROOT_HANDLER", not caller_logging, priority="cmdline")
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(RssSpider)
     failures: list[Any] = []
-    process.crawl(crawler, source_keys=list(source_keys) if source_keys else None).addErrback(
-        failures.append
-    )
+    crawlers = []
+    for spider_class, keys in spider_plan(sources, source_keys):
+        crawler = process.create_crawler(spider_class)
+        process.crawl(crawler, source_keys=keys).addErrback(failures.append)
+        crawlers.append(crawler)
     _reactor_used = True
     started_at = datetime.now(VN_TZ)
     # Signal handlers (Ctrl-C stops the crawl cleanly) can only be installed from the main
@@ -190,18 +246,23 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> CrawlRepo
             install_signal_handlers=threading.current_thread() is threading.main_thread())
     finally:
         # Also when the crawl failed part-way: a failing source is what health is for.
-        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        stats = merge_stats([crawler.stats.get_stats() for crawler in crawlers
+                             if crawler.stats is not None])
+        first_errors: dict[str, str] = {}
+        for crawler in crawlers:
+            for key, error in (getattr(crawler.spider, "source_errors", None) or {}).items():
+                first_errors.setdefault(key, error)
         record_source_runs(config, source_runs(
             stats, [source.key for source in sources], started_at, datetime.now(VN_TZ),
-            getattr(crawler.spider, "source_errors", None),
+            first_errors,
         ))
     if failures:
         error = failures[0].value
         if isinstance(error, PhuxanhError):
             raise error
         raise PhuxanhError(f"the crawl failed: {type(error).__name__}: {error}") from error
-    spider = crawler.spider
-    report = report_from_stats(stats, getattr(spider, "errors", []))
+    report = report_from_stats(stats, [error for crawler in crawlers
+                                       for error in getattr(crawler.spider, "errors", [])])
     if stats.get(STORE_ERROR):
         raise StoreError(
             f"crawl stopped: the store failed ({stats[STORE_ERROR]}); "
