@@ -24,6 +24,7 @@ from phuxanh.users import USERS_DB, UserStore
 
 if TYPE_CHECKING:
     from phuxanh.dedup import DedupReport
+    from phuxanh.spool import ReplayResult
     from phuxanh.store.base import UpsertResult
 
 
@@ -31,9 +32,21 @@ def crawl(config: Config, source_keys: Sequence[str] | None = None) -> Any:
     """Run the crawlers once. Scrapy's reactor runs once per process: call this once."""
     for key in source_keys or ():
         config.source(key)  # raises ConfigError naming sources.yaml for an unknown key
+    # Sources with `api:` go to the official-API connectors (no Scrapy), the rest to Scrapy.
+    from crawlers.connectors import crawl_api_sources, merge_into_crawl_report, split_sources
     from crawlers.run import crawl as run_crawl
 
-    return run_crawl(config, source_keys)
+    api_sources, other_keys = split_sources(config, source_keys)
+    if not api_sources:
+        return run_crawl(config, source_keys)
+    api = crawl_api_sources(config, api_sources)
+    if other_keys:
+        report = run_crawl(config, other_keys)
+    else:
+        from crawlers.run import CrawlReport
+
+        report = CrawlReport(finish_reason="finished")
+    return merge_into_crawl_report(report, api)
 
 
 def describe_crawl(report: Any) -> str:
@@ -61,6 +74,10 @@ def describe_crawl(report: Any) -> str:
         lines.append(f"unchanged since the last run (HTTP 304): {report.not_modified}")
     if report.dropped_dates:
         lines.append(f"implausible dates replaced: {counts(report.dropped_dates)}")
+    if any(key.endswith("/api_pages") for key in report.per_source):
+        from crawlers.connectors import describe_api_usage
+
+        lines += describe_api_usage(report.per_source)
     lines += [f"error: {url}: {reason}" for url, reason in report.errors[:20]]
     if len(report.errors) > 20:
         lines.append(f"... and {len(report.errors) - 20} more errors")
@@ -82,6 +99,10 @@ def classify_file(config: Config, input_path: Path, output_path: Path,
                               config.classify.batch_size))
 
 
+# Items the classifier raised on (JSONL, appended; see classify.stage.classify_store).
+CLASSIFY_FAILURES = "classify_failures.jsonl"
+
+
 def classify_store(config: Config, reclassify: bool = False,
                    model_dir: Path | None = None) -> dict[str, int]:
     from classify.stage import classify_store as run
@@ -89,7 +110,8 @@ def classify_store(config: Config, reclassify: bool = False,
     store = open_store(config)
     try:
         return dict(run(store, _classifier(config, model_dir), reclassify=reclassify,
-                        batch_size=config.classify.batch_size))
+                        batch_size=config.classify.batch_size,
+                        failures_path=config.data_dir / CLASSIFY_FAILURES))
     finally:
         store.close()
 
@@ -115,10 +137,15 @@ def run_schedule(config: Config, cli_args: Sequence[str], interval_minutes: floa
     """Crawl, cluster and classify every ``interval_minutes`` under the data directory's lock."""
     from phuxanh.schedule import CycleResult, crawl_in_child, run_cycle, run_forever, run_lock
 
+    def cluster() -> int:
+        # A crawl child that died before its store opened leaves the spool unreplayed.
+        replay_spool(config, quiet=True)
+        return dedup(config).processed
+
     def cycle() -> CycleResult:
         return run_cycle(
             crawl=lambda: crawl_in_child(cli_args, timeout_s=max(60.0, interval_minutes * 60)),
-            cluster=lambda: dedup(config).processed,
+            cluster=cluster,
             classify=lambda: int(classify_store(config).get("labelled", 0)),
         )
 
@@ -131,6 +158,28 @@ def run_schedule(config: Config, cli_args: Sequence[str], interval_minutes: floa
 
     with run_lock(config.data_dir):
         return run_forever(cycle, interval_minutes * 60, cycles, report=report)
+
+
+def replay_spool(config: Config, quiet: bool = False) -> ReplayResult:
+    """Store what crawls spooled when the store failed (see phuxanh.spool). With ``quiet``, a
+    store that fails again is logged, not raised: the files stay for the next try."""
+    import logging
+
+    from phuxanh.spool import ReplayResult, pending_files, replay
+
+    if not pending_files(config.data_dir):
+        return ReplayResult()
+    try:
+        store = open_store(config)
+        try:
+            return replay(store, config.data_dir)
+        finally:
+            store.close()
+    except PhuxanhError as exc:
+        if not quiet:
+            raise
+        logging.getLogger(__name__).error("spool not replayed (kept for later): %s", exc)
+        return ReplayResult()
 
 
 def ingest(config: Config, path: Path) -> UpsertResult:
@@ -155,7 +204,7 @@ def stats(config: Config) -> dict[str, Any]:
         unique = store.count(ItemFilter(originals_only=True, include_undated=True))
     finally:
         store.close()
-    return {
+    result = {
         "total": summary.total,
         "unique_stories": unique,  # one per near-duplicate cluster
         "classified": summary.classified,
@@ -166,6 +215,18 @@ def stats(config: Config) -> dict[str, Any]:
             for (week, sentiment, official), count in sorted(summary.weekly.items())
         ],
     }
+    quota = _api_quota(config)
+    if quota:  # YouTube quota units per source and (Pacific) day, from crawlers/connectors
+        result["api_quota"] = quota
+    return result
+
+
+def _api_quota(config: Config) -> dict[str, dict[str, int]]:
+    if not (config.data_dir / "connector_state.json").exists():
+        return {}  # no API source ever ran: skip importing the connectors
+    from crawlers.connectors import quota_usage
+
+    return quota_usage(config)
 
 
 def check_serve_ready(config: Config) -> None:
