@@ -286,6 +286,11 @@ DEMO_SELECTORS: dict[str, dict[str, str]] = {
 }
 
 
+# Coverage targets (items per week on the topic) for the official sample outlets, so the demo's
+# "Đưa tin" page and weekly report show outlets above and below their target.
+DEMO_WEEKLY_TARGETS: dict[str, int] = {"cong-mau": 2, "mau-thanhhoa": 2, "mau-dienbien": 1}
+
+
 def demo_sources(base_url: str, content: SampleContent | None = None) -> list[dict[str, Any]]:
     """The sample outlets as ``sources.yaml`` entries (validate with ``phuxanh.config.Source``)."""
     content = content or bundled_content()
@@ -301,6 +306,8 @@ def demo_sources(base_url: str, content: SampleContent | None = None) -> list[di
             "domain": domain,
             "feeds": [f"{base}/{_feed_path(outlet)}"],
             **({"selectors": DEMO_SELECTORS[outlet.key]} if outlet.key in DEMO_SELECTORS else {}),
+            **({"weekly_target": DEMO_WEEKLY_TARGETS[outlet.key]}
+               if outlet.key in DEMO_WEEKLY_TARGETS else {}),
         }
         for outlet in content.outlets
     ]
