@@ -1,5 +1,6 @@
 /* Keyboard shortcuts on the review queue (Hàng chờ duyệt): c confirm, d dismiss, n or j next
-   item, k previous item. They only click the page's own buttons and radio inputs, so every
+   item, k previous item, a toggles "apply to the whole cluster", [ and ] previous and next
+   page of the queue. They only click the page's own buttons and radio inputs, so every
    decision goes through the same callback (and the same checks) as a mouse click. Ignored
    while typing in a field. Served from this app (script-src 'self'). */
 (function () {
@@ -11,10 +12,13 @@
     var tag = (target.tagName || "").toLowerCase();
     return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
   }
-  function click(id) {
-    var button = document.getElementById(id);
-    if (button) {
-      button.click();
+  function click(id, checkbox) {
+    var target = document.getElementById(id);
+    if (target && checkbox) {
+      target = target.querySelector("input[type=checkbox]");
+    }
+    if (target && !target.disabled) {
+      target.click();
     }
   }
   function move(step) {
@@ -48,6 +52,12 @@
       move(1);
     } else if (key === "k") {
       move(-1);
+    } else if (key === "a") {
+      click("review-bulk", true);
+    } else if (key === "[") {
+      click("review-prev");
+    } else if (key === "]") {
+      click("review-next");
     } else {
       return;
     }

@@ -1,12 +1,15 @@
 """Chi tiết: one item with where it came from, how its date was found, what the model said,
-its near-duplicate cluster and every review decision on it.
+its near-duplicate cluster (every copy linked, the original marked) and every review decision
+on it, with the time from first seeing it to the official response when it was handled.
 
-The page is built once per request by :func:`item_view` (a plain function the tests call); it
-has no callback. Crawled text is never rendered as HTML: plain strings and ``html.Mark``.
+The page is built by :func:`item_view` (a plain function the tests call), from one callback
+that checks the user's role. Crawled text is never rendered as HTML: plain strings and
+``html.Mark``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,15 +17,23 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
+from dashboard.auth import require_role
 from dashboard.context import Services, current, register_page
+from dashboard.data import response_delay
 from dashboard.highlight import highlight
 from dashboard.i18n import Translator
+from dashboard.pages.review import format_delay
 from dashboard.pages.search import PATH as SEARCH_PATH
-from dashboard.pages.search import sentiment_badge, vn_time
+from dashboard.pages.search import item_href, sentiment_badge, vn_time
 from phuxanh.schema import Item
 from phuxanh.store.base import AuditEntry
+from phuxanh.users import ROLES
 
 PATH = "/item"
+CLUSTER_LIMIT = 50  # copies listed; a story syndicated more widely says "and more"
+# Component ids added with the cluster list (kept with the page that owns them).
+ITEM_CLUSTER_MEMBERS = "item-cluster-members"
+ITEM_RESPONSE_DELAY = "item-response-delay"
 
 
 def _is_http(url: str) -> bool:
@@ -50,6 +61,7 @@ def _meta(item: Item, services: Services) -> html.Dl:
                                       source=t(f"review.date_source.{item.date_source.value}")),
               ids.ITEM_PROVENANCE),
         *_row(t("item.fetched"), vn_time(item.fetched_at)),
+        *_response_rows(item, t),
         *_row(t("item.topics"), ", ".join(topic_names.get(key, key) for key in item.topics)
               or t("item.none")),
         *_row(t("item.matched_terms"), ", ".join(item.matched_terms) or t("item.none")),
@@ -86,18 +98,52 @@ def _model(item: Item, t: Translator) -> html.Section:
                         children=[html.H2(t("item.model_heading")), *rows])
 
 
-def _cluster(item: Item, t: Translator) -> html.Section:
+def _response_rows(item: Item, t: Translator) -> list[Any]:
+    """The official response of a handled item and how long after first seeing it."""
+    delay = response_delay(item)
+    if delay is None:
+        return []
+    url = item.review.response_url or ""
+    link: Any = (html.A(url, href=url, target="_blank", rel="noopener noreferrer")
+                 if _is_http(url) else url or t("item.none"))
+    return [*_row(t("item.response"), link),
+            *_row(t("item.response_delay"), format_delay(delay, t), ITEM_RESPONSE_DELAY)]
+
+
+def _member(member: Item, current_id: str, t: Translator) -> html.Li:
+    parts: list[Any] = [
+        dcc.Link(member.title or t("search.untitled"), href=item_href(member.id))
+        if member.id != current_id else html.Strong(member.title or t("search.untitled")),
+        " — ", member.outlet or member.source, " · ", vn_time(member.published_at),
+    ]
+    if member.is_original:
+        parts += [" ", html.Span(t("item.cluster.original_badge"), className="badge")]
+    if member.id == current_id:
+        parts += [" ", html.Span(t("item.cluster.this"), className="badge badge-muted")]
+    return html.Li(parts, className="original" if member.is_original else None)
+
+
+def _cluster(item: Item, members: list[Item], t: Translator) -> html.Section:
     if not item.cluster_id:
         body: Any = t("item.cluster.none")
     else:
         body = t("item.cluster.original" if item.is_original else "item.cluster.copy",
                  cluster=item.cluster_id)
-    return html.Section(className="card", children=[
-        html.H2(t("item.cluster_heading")), html.P(body, id=ids.ITEM_CLUSTER),
-    ])
+    children: list[Any] = [html.H2(t("item.cluster_heading")),
+                           html.P(body, id=ids.ITEM_CLUSTER)]
+    if item.cluster_id and members:
+        # members holds one more than is shown when the cluster is bigger than the list
+        children.append(html.Ul([_member(member, item.id, t)
+                                 for member in members[:CLUSTER_LIMIT]],
+                                 id=ITEM_CLUSTER_MEMBERS, className="item-cluster"))
+        if len(members) > CLUSTER_LIMIT:
+            children.append(html.P(t("item.cluster.more", count=CLUSTER_LIMIT),
+                                   className="muted small"))
+    return html.Section(className="card", children=children)
 
 
-def _trail_entry(entry: AuditEntry, t: Translator) -> html.Li:
+def _trail_entry(entry: AuditEntry, t: Translator,
+                 first_seen: datetime | None = None) -> html.Li:
     details = entry.details or {}
     status = str(details.get("status") or "unreviewed")
     parts: list[Any] = [
@@ -112,11 +158,16 @@ def _trail_entry(entry: AuditEntry, t: Translator) -> html.Li:
     if url and _is_http(str(url)):
         parts += [" · ", html.A(t("item.trail_response"), href=str(url), target="_blank",
                                 rel="noopener noreferrer")]
+    if status == "handled" and first_seen is not None:
+        delay = max(entry.at - first_seen, timedelta(0))
+        parts += [" · ", t("item.trail_delay", delay=format_delay(delay, t))]
     return html.Li(parts)
 
 
-def _trail(entries: list[AuditEntry], t: Translator) -> html.Section:
-    body: Any = (html.Ul([_trail_entry(entry, t) for entry in entries], className="item-trail")
+def _trail(entries: list[AuditEntry], t: Translator,
+           first_seen: datetime | None = None) -> html.Section:
+    body: Any = (html.Ul([_trail_entry(entry, t, first_seen) for entry in entries],
+                         className="item-trail")
                  if entries else html.P(t("item.trail_empty"), className="muted"))
     return html.Section(className="card", children=[
         html.H2(t("item.trail_heading")), html.Div(body, id=ids.ITEM_TRAIL),
@@ -146,8 +197,10 @@ def item_view(item_id: str | None, services: Services) -> html.Div:
             ]),
             html.Div(children=[
                 _model(item, t),
-                _cluster(item, t),
-                _trail(services.data.review_trail(item.id), t),
+                _cluster(item, (services.data.cluster_members(item.cluster_id,
+                                                              limit=CLUSTER_LIMIT + 1)
+                                if item.cluster_id else []), t),
+                _trail(services.data.review_trail(item.id), t, item.fetched_at),
             ]),
         ]),
     ])
@@ -160,6 +213,7 @@ def layout(id: str | None = None, **_query: Any) -> html.Div:
                               html.Div(id=ids.ITEM_CONTENT)])
 
 
+@require_role(*ROLES)  # every role may read an item; the check refuses a lapsed session
 def on_load(item_id: str | None) -> html.Div:
     return item_view(item_id, current())
 

@@ -1,12 +1,22 @@
 """Hàng chờ duyệt: flagged items for a reviewer to confirm, correct, dismiss or mark handled.
 
-Three callbacks, each a thin Dash wrapper around a plain function the tests call directly:
+Four callbacks, each a thin Dash wrapper around a plain function the tests call directly:
 
-* :func:`queue_view` fills the list (filters, order) and chooses which item is selected;
-* :func:`item_view` renders the selected item and remembers the review version it showed;
-* :func:`review_action` records the decision against that version. On
-  :class:`~phuxanh.errors.ReviewConflict` nothing is written: the message says someone else
-  was first and the item is reloaded; on success the queue is reloaded and the next item shown.
+* :func:`next_page` moves through the queue a page at a time (back to the first page when a
+  filter changes);
+* :func:`queue_page` fills the list (filters, order, the page, and the filters an overview
+  alert linked with) and chooses which item is selected;
+* :func:`item_view` renders the selected item with its near-duplicate cluster and remembers
+  the review version of the item and of each unreviewed copy it showed;
+* :func:`review_action` records the decision against those versions, on the item and (when
+  asked) on every unreviewed copy of its cluster, each checked on its own. On
+  :class:`~phuxanh.errors.ReviewConflict` nothing is written for that item: the message says
+  someone else was first (for copies: which ones were left as they were); on success the
+  queue is reloaded and the next item shown.
+
+Marking an item handled records the URL of the official response; the time from first seeing
+the item (``fetched_at``) to that response is derived from the review's own time
+(:func:`dashboard.data.response_delay`) and shown, without a new store field.
 
 Crawled text is never rendered as HTML: it goes into Dash components as plain strings, with
 the matched terms wrapped in ``html.Mark`` (React escapes strings).
@@ -15,8 +25,10 @@ the matched terms wrapped in ``html.Mark`` (React escapes strings).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import dash
 from dash import Input, Output, State, ctx, dcc, html
@@ -24,15 +36,28 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard import ids
 from dashboard.auth import current_user, require_role
 from dashboard.context import Services, current, register_page
-from dashboard.data import load_narratives, queue_filter
+from dashboard.data import load_narratives, queue_filter, response_delay
 from dashboard.highlight import highlight
 from dashboard.i18n import Translator
-from phuxanh.errors import ReviewConflict
+from phuxanh.errors import ItemNotFound, ReviewConflict
 from phuxanh.schema import SENTIMENT_LABELS, VN_TZ, Item, Review
+from phuxanh.store.base import ItemFilter
 
 PATH = "/review"
+ITEM_PATH = "/item"  # dashboard.pages.item.PATH (search imports this module: no cycle)
 ROLES = ("reviewer", "admin")
-QUEUE_LIMIT = 50
+QUEUE_LIMIT = 50  # items per page of the queue
+CLUSTER_LIMIT = 50  # members of a near-duplicate cluster shown and decided on at once
+FLAGS = ("negative", "misinfo")  # what an overview alert narrows the queue to
+
+# Component ids added with paging, bulk decisions and alert links (kept with their page).
+REVIEW_PAGE = "review-page"
+REVIEW_PREV = "review-prev"
+REVIEW_NEXT = "review-next"
+REVIEW_PAGE_LABEL = "review-page-label"
+REVIEW_PRESET = "review-preset"
+REVIEW_BULK = "review-bulk"
+REVIEW_CLUSTER = "review-cluster"
 SOURCE_TYPES = ("news", "forum", "social", "video", "import")
 ACTIONS = {
     ids.REVIEW_CONFIRM: "confirmed",
@@ -63,12 +88,44 @@ def _control(label: str, control_id: str, component: Any) -> html.Div:
     ])
 
 
-def layout(**_query: Any) -> html.Div:
+def preset_from(query: dict[str, Any], services: Services) -> dict[str, str]:
+    """The filters an overview alert linked with (?topic=&province=&flag=&source_type=),
+    keeping only values the dashboard knows."""
+    known_topics = {key for key, _name in services.topics}
+    known_provinces = {s.province for s in services.config.sources if s.province}
+    preset: dict[str, str] = {}
+    for key, allowed_values in (("topic", known_topics), ("province", known_provinces),
+                                ("flag", set(FLAGS)), ("source_type", set(SOURCE_TYPES))):
+        value = query.get(key)
+        if isinstance(value, str) and value in allowed_values:
+            preset[key] = value
+    return preset
+
+
+def _preset_note(preset: dict[str, str], services: Services) -> Any:
+    if not any(preset.get(key) for key in ("topic", "province", "flag")):
+        return None
+    t = services.t
+    parts = []
+    if preset.get("flag"):
+        parts.append(t(f"review.preset.flag.{preset['flag']}"))
+    if preset.get("province"):
+        parts.append(t("review.preset.province", province=preset["province"]))
+    if preset.get("topic"):
+        parts.append(dict(services.topics).get(preset["topic"], preset["topic"]))
+    return html.P(className="notice review-preset", children=[
+        t("review.preset", filters=" · ".join(parts)), " ",
+        dcc.Link(t("review.preset.clear"), href=PATH),
+    ])
+
+
+def layout(**query: Any) -> html.Div:
     services = current()
     t = services.t
     user = current_user()
     if user is not None and not allowed(user.role):
         return _forbidden(t)
+    preset = preset_from(query, services)
     source_options = [{"label": t("review.source_type.all"), "value": ""}] + [
         {"label": t(f"review.source_type.{kind}"), "value": kind} for kind in SOURCE_TYPES
     ]
@@ -83,14 +140,17 @@ def layout(**_query: Any) -> html.Div:
         dcc.Store(id=ids.REVIEW_LOADED),
         dcc.Store(id=ids.REVIEW_REFRESH, data=0),
         dcc.Store(id=ids.REVIEW_RELOAD),
+        dcc.Store(id=REVIEW_PAGE, data=0),
+        dcc.Store(id=REVIEW_PRESET, data=preset),
         html.Div(className="page-head", children=[
             html.Div([html.H1(t("review.heading")),
                       html.P(t("review.subtitle"), className="muted")]),
         ]),
+        _preset_note(preset, services),
         html.Div(className="review-filters", children=[
             _control(t("review.source_type"), ids.REVIEW_SOURCE_TYPE, dcc.Dropdown(
-                id=ids.REVIEW_SOURCE_TYPE, options=source_options, value="", clearable=False,
-                searchable=False,
+                id=ids.REVIEW_SOURCE_TYPE, options=source_options,
+                value=preset.get("source_type", ""), clearable=False, searchable=False,
             )),
             _control(t("review.official"), ids.REVIEW_OFFICIAL, dcc.Dropdown(
                 id=ids.REVIEW_OFFICIAL, options=official_options, value="", clearable=False,
@@ -103,7 +163,8 @@ def layout(**_query: Any) -> html.Div:
                 ),
                 dcc.Checklist(
                     id=ids.REVIEW_MISINFO_ONLY, className="review-check",
-                    options=[{"label": t("review.misinfo_only"), "value": "only"}], value=[],
+                    options=[{"label": t("review.misinfo_only"), "value": "only"}],
+                    value=["only"] if preset.get("flag") == "misinfo" else [],
                 ),
             ]),
         ]),
@@ -113,12 +174,21 @@ def layout(**_query: Any) -> html.Div:
                 html.P(id=ids.REVIEW_QUEUE_COUNT, className="muted small"),
                 dcc.RadioItems(id=ids.REVIEW_QUEUE, options=[], value=None,
                                className="review-queue"),
+                html.Div(className="search-pager review-pager", children=[
+                    html.Button(t("review.prev"), id=REVIEW_PREV, className="button",
+                                disabled=True),
+                    html.Span(id=REVIEW_PAGE_LABEL, className="muted small"),
+                    html.Button(t("review.next"), id=REVIEW_NEXT, className="button",
+                                disabled=True),
+                ]),
             ]),
             html.Section(className="card review-item", children=[
                 html.Div(id=ids.REVIEW_DETAIL, children=html.P(t("review.pick"),
                                                                 className="muted")),
                 html.Div(id=ids.REVIEW_ACTIONS, className="review-actions", children=[
                     html.H2(t("review.actions")),
+                    dcc.Checklist(id=REVIEW_BULK, className="review-check review-bulk",
+                                  options=[], value=[]),
                     html.Div(className="review-buttons", children=[
                         html.Button(t("review.confirm"), id=ids.REVIEW_CONFIRM,
                                     className="button primary"),
@@ -162,25 +232,58 @@ def _entry_label(entry: Any, t: Translator) -> str:
     return f"[{flag}] {title} · {when}"
 
 
-def queue_view(order: str | list[str] | None, source_type: str | None, official: str | None,
-               misinfo_only: list[str] | None, current_value: str | None,
-               current_options: list[dict[str, Any]] | None,
-               services: Services) -> tuple[list[dict[str, str]], str | None, Any]:
-    """(options, selected id, count line). The selection stays on the current item while it
-    is still waiting; when it left (reviewed), the item now at its place is chosen."""
-    t = services.t
-    entries = services.data.review_queue(
-        queue_filter(source_type or None,
-                     {"yes": True, "no": False}.get(official or ""),
-                     bool(misinfo_only)),
-        # the toggle gives ["newest"] or []; tests and callers may pass the word itself
-        order="newest" if order == "newest" or (isinstance(order, list) and "newest" in order)
-        else "priority",
-        limit=QUEUE_LIMIT,
+@dataclass(frozen=True)
+class QueuePage:
+    options: list[dict[str, str]]
+    selected: str | None
+    count: Any  # the line above the list
+    page: int  # 0-based, after falling back from a page that emptied
+    has_prev: bool
+    has_next: bool
+    label: str  # "Trang 2"
+
+
+def review_filter(source_type: str | None, official: str | None,
+                  misinfo_only: list[str] | None, preset: dict[str, Any] | None) -> ItemFilter:
+    """The queue's store filter: the controls, narrowed by an alert's preset."""
+    preset = preset or {}
+    chosen = queue_filter(source_type or None, {"yes": True, "no": False}.get(official or ""),
+                          bool(misinfo_only) or preset.get("flag") == "misinfo")
+    return replace(
+        chosen,
+        topics=[preset["topic"]] if preset.get("topic") else None,
+        provinces=[preset["province"]] if preset.get("province") else None,
+        sentiments=["negative"] if preset.get("flag") == "negative" else None,
     )
+
+
+def queue_page(order: str | list[str] | None, source_type: str | None, official: str | None,
+               misinfo_only: list[str] | None, current_value: str | None,
+               current_options: list[dict[str, Any]] | None, services: Services, *,
+               page: int = 0, preset: dict[str, Any] | None = None) -> QueuePage:
+    """One page of the queue. The selection stays on the current item while it is still
+    waiting; when it left (reviewed), the item now at its place is chosen. A page emptied by
+    reviews falls back to the last page that still has items."""
+    t = services.t
+    # the toggle gives ["newest"] or []; tests and callers may pass the word itself
+    chosen_order = ("newest" if order == "newest"
+                    or (isinstance(order, list) and "newest" in order) else "priority")
+    filters = review_filter(source_type, official, misinfo_only, preset)
+    page = max(0, int(page or 0))
+    while True:
+        # One more than a page tells whether a next page exists, without counting the queue.
+        entries = services.data.review_queue(filters, order=chosen_order,
+                                             limit=QUEUE_LIMIT + 1,
+                                             offset=page * QUEUE_LIMIT)
+        if entries or page == 0:
+            break
+        page -= 1
+    has_next = len(entries) > QUEUE_LIMIT
+    entries = entries[:QUEUE_LIMIT]
+    label = t("review.page", page=page + 1)
     options = [{"label": _entry_label(entry, t), "value": entry.item.id} for entry in entries]
     if not options:
-        return [], None, _with_code(t("review.empty"))
+        return QueuePage([], None, _with_code(t("review.empty")), 0, False, False, "")
     values = [option["value"] for option in options]
     if current_value in values:
         selected = current_value
@@ -188,7 +291,34 @@ def queue_view(order: str | list[str] | None, source_type: str | None, official:
         old = [option["value"] for option in current_options or []]
         position = old.index(current_value) if current_value in old else 0
         selected = values[min(position, len(values) - 1)]
-    return options, selected, t("review.count", count=len(options), limit=QUEUE_LIMIT)
+    if page == 0 and not has_next:
+        count: Any = t("review.count", count=len(options), limit=QUEUE_LIMIT)
+    else:
+        first = page * QUEUE_LIMIT + 1
+        count = t("review.count_page", first=first, last=first + len(options) - 1,
+                  more=t("review.count_more") if has_next else "")
+    return QueuePage(options, selected, count, page, page > 0, has_next, label)
+
+
+def queue_view(order: str | list[str] | None, source_type: str | None, official: str | None,
+               misinfo_only: list[str] | None, current_value: str | None,
+               current_options: list[dict[str, Any]] | None,
+               services: Services, *, page: int = 0, preset: dict[str, Any] | None = None,
+               ) -> tuple[list[dict[str, str]], str | None, Any]:
+    """(options, selected id, count line) of :func:`queue_page`."""
+    found = queue_page(order, source_type, official, misinfo_only, current_value,
+                       current_options, services, page=page, preset=preset)
+    return found.options, found.selected, found.count
+
+
+def next_page(trigger: str | None, page: int | None) -> int:
+    """The page after a click on prev/next; any other trigger (a filter) goes to the first."""
+    page = max(0, int(page or 0))
+    if trigger == REVIEW_NEXT:
+        return page + 1
+    if trigger == REVIEW_PREV:
+        return max(0, page - 1)
+    return 0
 
 
 def _with_code(text: str) -> list[Any]:
@@ -245,17 +375,70 @@ def _narrative_block(narrative_id: str, services: Services) -> html.Div:
     ])
 
 
+def format_delay(delay: timedelta, t: Translator) -> str:
+    """A duration the way a person says it: "2 ngày 3 giờ", "4 giờ 10 phút", "25 phút"."""
+    minutes = int(delay.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return t("duration.days_hours", days=days, hours=hours)
+    if hours:
+        return t("duration.hours_minutes", hours=hours, minutes=minutes)
+    if minutes:
+        return t("duration.minutes", minutes=minutes)
+    return t("duration.under_minute")
+
+
+def response_line(item: Item, t: Translator) -> str | None:
+    """"Phản hồi chính thức sau 2 ngày 3 giờ kể từ lúc phát hiện" for a handled item."""
+    delay = response_delay(item)
+    if delay is None:
+        return None
+    return t("review.response_delay", delay=format_delay(delay, t),
+             seen=item.fetched_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M"))
+
+
 def _status_line(item: Item, t: Translator) -> str:
     review = item.review
     status = t(f"review.status.{review.status}")
     if review.status != "unreviewed" and review.reviewer:
         when = (review.reviewed_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
                 if review.reviewed_at else "")
-        return t("review.status_by", status=status, reviewer=review.reviewer, time=when)
+        line = t("review.status_by", status=status, reviewer=review.reviewer, time=when)
+        response = response_line(item, t)
+        return f"{line} · {response}" if response else line
     return t("review.status", status=status)
 
 
-def render_item(item: Item, services: Services) -> list[Any]:
+def item_href(item_id: str) -> str:
+    return f"{ITEM_PATH}?id={quote(item_id, safe='')}"
+
+
+def _cluster_block(item: Item, members: list[tuple[Item, int]], t: Translator) -> html.Div:
+    """The item's near-duplicate cluster: every member linked, the original and this item
+    marked, each copy's review status, so a bulk decision is made knowing what it covers."""
+    rows = []
+    for member, _version in members:
+        tags = []
+        if member.is_original:
+            tags.append(html.Span(t("review.cluster.original"), className="badge"))
+        if member.id == item.id:
+            tags.append(html.Span(t("review.cluster.this"), className="badge badge-muted"))
+        rows.append(html.Li([
+            dcc.Link(member.title or t("review.untitled"), href=item_href(member.id)),
+            " — ", member.outlet or member.source, " · ",
+            member.published_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M"), " · ",
+            t(f"review.status.{member.review.status}"), *[part for tag in tags
+                                                          for part in (" ", tag)],
+        ]))
+    return html.Div(id=REVIEW_CLUSTER, className="review-cluster", children=[
+        html.H3(t("review.cluster.heading", count=len(members))),
+        html.Ul(rows, className="cluster-list"),
+    ])
+
+
+def render_item(item: Item, services: Services,
+                members: list[tuple[Item, int]] | None = None) -> list[Any]:
     t = services.t
     published = item.published_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
     meta: list[Any] = [t("review.outlet", outlet=item.outlet or item.source)]
@@ -270,14 +453,24 @@ def render_item(item: Item, services: Services) -> list[Any]:
         html.P(t("review.published", time=published,
                  source=t(f"review.date_source.{item.date_source.value}")),
                className="muted small"),
+        html.P(t("review.first_seen",
+                 time=item.fetched_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")),
+               className="muted small"),
         html.P(_status_line(item, t), id=ids.REVIEW_ITEM_STATUS, className="small"),
-        html.A(t("review.open_original"), href=item.url, target="_blank",
-               rel="noopener noreferrer", className="review-original"),
+        # Only an http(s) link: an imported item's url could be "javascript:..." (the
+        # canonical URL is always http(s), checked by the schema).
+        html.A(t("review.open_original"), target="_blank", rel="noopener noreferrer",
+               href=item.url if _is_http(item.url) else item.canonical_url,
+               className="review-original"),
+        " · ",
+        dcc.Link(t("review.open_detail"), href=item_href(item.id), className="review-original"),
     ]
     if item.matched_terms:
         children.append(html.P(t("review.matched_terms", terms=", ".join(item.matched_terms)),
                                className="muted small"))
-    if item.cluster_id:
+    if item.cluster_id and members and len(members) > 1:
+        children.append(_cluster_block(item, members, t))
+    elif item.cluster_id:
         children.append(html.P(t("review.cluster", cluster=item.cluster_id),
                                className="muted small"))
     children += [
@@ -288,7 +481,9 @@ def render_item(item: Item, services: Services) -> list[Any]:
 
 
 def item_view(item_id: str | None, services: Services) -> tuple[list[Any], dict[str, Any] | None]:
-    """(the item rendered, {"id", "version"} it was rendered at)."""
+    """(the item rendered, what it was rendered at): {"id", "version", "copies"}, where copies
+    are the other unreviewed members of its cluster as [{"id", "version"}], so a bulk decision
+    checks each against the version the reviewer saw."""
     t = services.t
     if not item_id:
         return [html.P(t("review.pick"), className="muted")], None
@@ -296,27 +491,106 @@ def item_view(item_id: str | None, services: Services) -> tuple[list[Any], dict[
     if found is None:
         return [html.P(t("review.gone"), className="muted")], None
     item, version = found
-    return render_item(item, services), {"id": item.id, "version": version}
+    members = (services.data.cluster_versions(item.cluster_id, limit=CLUSTER_LIMIT)
+               if item.cluster_id else [])
+    copies = [{"id": member.id, "version": member_version}
+              for member, member_version in members
+              if member.id != item.id and member.review.status == "unreviewed"]
+    return (render_item(item, services, members),
+            {"id": item.id, "version": version, "copies": copies})
+
+
+def bulk_options(loaded: dict[str, Any] | None, t: Translator) -> list[dict[str, Any]]:
+    """The "apply to the whole cluster" checkbox, only when there are copies to apply to."""
+    copies = (loaded or {}).get("copies") or []
+    if not copies:
+        return []
+    return [{"label": t("review.bulk", count=len(copies)), "value": "all"}]
 
 
 # -- decisions -------------------------------------------------------------------------------
 
+MAX_URL_LENGTH = 2048
+
+
+def valid_response_url(url: str | None) -> str | None:
+    """``url`` stripped when it is an absolute http(s) URL to a named host (the official
+    response someone can open), else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url or len(url) > MAX_URL_LENGTH or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme not in {"http", "https"} or not host or parts.username or parts.password:
+        return None
+    return url if "." in host or host == "localhost" else None
+
 
 def _is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.hostname) and " " not in url.strip()
+    return valid_response_url(url) is not None
+
+
+def _decision(action: str, item: Item, sentiment: str | None,
+              response_url: str | None, t: Translator) -> tuple[dict[str, Any] | None, str]:
+    """(Review fields, message) for ``action`` on ``item``; (None, why) when incomplete."""
+    model_sentiment = item.sentiment.label if item.sentiment else None
+    misinfo = item.misinformation
+    fields: dict[str, Any] = {"status": action}
+    if action == "corrected":
+        if sentiment not in SENTIMENT_LABELS:
+            return None, t("review.need_sentiment")
+        fields["sentiment"] = sentiment
+        message = t("review.done.corrected", label=t(f"sentiment.{sentiment}"))
+    else:
+        fields["sentiment"] = model_sentiment
+        message = t(f"review.done.{action}")
+    if action == "handled":
+        url = valid_response_url(response_url)
+        if url is None:
+            return None, t("review.need_url")
+        fields["response_url"] = url
+    if misinfo is not None and action in {"confirmed", "handled"}:
+        fields["misinformation"] = misinfo.label
+        fields["narrative_id"] = misinfo.narrative_id
+    return fields, message
+
+
+def _apply_to_copies(loaded: dict[str, Any], fields: dict[str, Any], services: Services,
+                     actor: str) -> tuple[int, list[str], list[str]]:
+    """The decision on every copy the reviewer saw, each against its own version: (applied,
+    titles of copies someone else decided first, ids of copies gone). A conflict leaves that
+    copy as the other reviewer left it."""
+    applied, conflicts, gone = 0, [], []
+    note = f"cluster:{loaded['id']}"  # the trail says which decision this one followed
+    for copy in loaded.get("copies") or []:
+        copy_id, version = str(copy["id"]), int(copy["version"])
+        try:
+            services.data.submit_review(copy_id, Review(**fields, note=note), version,
+                                        actor=actor)
+            applied += 1
+        except ReviewConflict:
+            found = services.data.item(copy_id)
+            conflicts.append((found.title if found else "") or copy_id)
+        except ItemNotFound:
+            gone.append(copy_id)
+    return applied, conflicts, gone
 
 
 def review_action(action: str, loaded: dict[str, Any] | None, sentiment: str | None,
                   response_url: str | None, services: Services, actor: str,
-                  ) -> tuple[Any, bool, bool]:
-    """Record ``action`` ("confirmed", "corrected", "dismissed", "handled") on the loaded item.
+                  bulk: bool = False) -> tuple[Any, bool, bool]:
+    """Record ``action`` ("confirmed", "corrected", "dismissed", "handled") on the loaded item
+    and, with ``bulk``, on every unreviewed copy of its cluster shown with it.
 
     Returns (message, saved, conflict): saved means the queue should move on; conflict means
-    the item must be reloaded. Nothing is written when the input is incomplete."""
+    the item must be reloaded. Nothing is written when the input is incomplete, and no copy is
+    touched when the item itself was decided by someone else first."""
     t = services.t
     if not loaded or not loaded.get("id"):
         return html.Span(t("review.no_item"), className="warn"), False, False
@@ -325,60 +599,74 @@ def review_action(action: str, loaded: dict[str, Any] | None, sentiment: str | N
     if found is None:
         return html.Span(t("review.gone"), className="warn"), False, False
     item = found[0]
-    model_sentiment = item.sentiment.label if item.sentiment else None
-    misinfo = item.misinformation
-    fields: dict[str, Any] = {"status": action}
-    if action == "corrected":
-        if sentiment not in SENTIMENT_LABELS:
-            return html.Span(t("review.need_sentiment"), className="warn"), False, False
-        fields["sentiment"] = sentiment
-        message = t("review.done.corrected", label=t(f"sentiment.{sentiment}"))
-    else:
-        fields["sentiment"] = model_sentiment
-        message = t(f"review.done.{action}")
-    if action == "handled":
-        if not response_url or not _is_http(response_url):
-            return html.Span(t("review.need_url"), className="warn"), False, False
-        fields["response_url"] = response_url.strip()
-    if misinfo is not None and action in {"confirmed", "handled"}:
-        fields["misinformation"] = misinfo.label
-        fields["narrative_id"] = misinfo.narrative_id
+    fields, message = _decision(action, item, sentiment, response_url, t)
+    if fields is None:
+        return html.Span(message, className="warn"), False, False
+    # The time of the decision, from the dashboard's clock: for "handled" it is the moment of
+    # the official response, from which the delay since first seen is derived.
+    fields["reviewed_at"] = services.data.now()
     try:
         services.data.submit_review(item_id, Review(**fields), version, actor=actor)
     except ReviewConflict:
         return html.Span(t("review.conflict"), className="warn"), False, True
-    return html.Span(message, className="ok"), True, False
+    parts: list[Any] = [message]
+    if action == "handled":
+        delay = max(fields["reviewed_at"] - item.fetched_at, timedelta(0))
+        parts.append(" " + t("review.done.delay", delay=format_delay(delay, t)))
+    if bulk and loaded.get("copies"):
+        applied, conflicts, gone = _apply_to_copies(loaded, fields, services, actor)
+        parts.append(" " + t("review.bulk.done", applied=applied,
+                             total=len(loaded["copies"])))
+        if conflicts:
+            parts.append(" " + t("review.bulk.conflicts", count=len(conflicts),
+                                 titles="; ".join(conflicts)))
+        if gone:
+            parts.append(" " + t("review.bulk.gone", count=len(gone)))
+        if conflicts or gone:
+            return html.Span(parts, className="warn"), True, False
+    return html.Span(parts, className="ok"), True, False
 
 
 # -- Dash wiring -----------------------------------------------------------------------------
 
 
 @require_role(*ROLES)
-def on_filters(order: list[str] | None, source_type: str | None, official: str | None,
-               misinfo_only: list[str] | None, _refresh: Any, current_value: str | None,
-               current_options: list[dict[str, Any]] | None) -> tuple[Any, Any, Any]:
-    return queue_view(order, source_type, official, misinfo_only, current_value,
-                      current_options, current())
+def on_page(_prev: Any, _next: Any, _order: Any, _source_type: Any, _official: Any,
+            _misinfo_only: Any, page: int | None) -> int:
+    return next_page(str(ctx.triggered_id) if ctx.triggered_id else None, page)
 
 
 @require_role(*ROLES)
-def on_select(item_id: str | None, reload: dict[str, Any] | None) -> tuple[Any, Any]:
+def on_filters(order: list[str] | None, source_type: str | None, official: str | None,
+               misinfo_only: list[str] | None, _refresh: Any, page: int | None,
+               current_value: str | None, current_options: list[dict[str, Any]] | None,
+               preset: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    found = queue_page(order, source_type, official, misinfo_only, current_value,
+                       current_options, current(), page=page or 0, preset=preset)
+    return (found.options, found.selected, found.count, not found.has_prev,
+            not found.has_next, found.label)
+
+
+@require_role(*ROLES)
+def on_select(item_id: str | None, reload: dict[str, Any] | None) -> tuple[Any, Any, Any, Any]:
     if ctx.triggered_id == ids.REVIEW_RELOAD and reload:
         item_id = reload.get("id")
-    return item_view(item_id, current())
+    services = current()
+    detail, loaded = item_view(item_id, services)
+    return detail, loaded, bulk_options(loaded, services.t), []
 
 
 @require_role(*ROLES)
 def on_action(_confirm: Any, _correct: Any, _dismiss: Any, _handled: Any,
               loaded: dict[str, Any] | None, sentiment: str | None, response_url: str | None,
-              refresh: int | None) -> tuple[Any, Any, Any, Any]:
+              refresh: int | None, bulk: list[str] | None = None) -> tuple[Any, Any, Any, Any]:
     action = ACTIONS.get(str(ctx.triggered_id))
     if action is None:
         raise dash.exceptions.PreventUpdate
     user = current_user()
     assert user is not None  # require_role let us in
     message, saved, conflict = review_action(action, loaded, sentiment, response_url,
-                                             current(), user.username)
+                                             current(), user.username, bulk=bool(bulk))
     reload = ({"id": (loaded or {}).get("id"), "n": (refresh or 0) + 1} if conflict
               else dash.no_update)
     return (message, (refresh or 0) + 1 if saved else dash.no_update, reload,
@@ -389,20 +677,38 @@ def register(app: dash.Dash) -> None:
     register_page(__name__, path=PATH, order=1, title_key="review.title",
                   description_key="review.subtitle", layout=layout)
     app.callback(
+        Output(REVIEW_PAGE, "data"),
+        Input(REVIEW_PREV, "n_clicks"),
+        Input(REVIEW_NEXT, "n_clicks"),
+        Input(ids.REVIEW_ORDER, "value"),
+        Input(ids.REVIEW_SOURCE_TYPE, "value"),
+        Input(ids.REVIEW_OFFICIAL, "value"),
+        Input(ids.REVIEW_MISINFO_ONLY, "value"),
+        State(REVIEW_PAGE, "data"),
+        prevent_initial_call=True,
+    )(on_page)
+    app.callback(
         Output(ids.REVIEW_QUEUE, "options"),
         Output(ids.REVIEW_QUEUE, "value"),
         Output(ids.REVIEW_QUEUE_COUNT, "children"),
+        Output(REVIEW_PREV, "disabled"),
+        Output(REVIEW_NEXT, "disabled"),
+        Output(REVIEW_PAGE_LABEL, "children"),
         Input(ids.REVIEW_ORDER, "value"),
         Input(ids.REVIEW_SOURCE_TYPE, "value"),
         Input(ids.REVIEW_OFFICIAL, "value"),
         Input(ids.REVIEW_MISINFO_ONLY, "value"),
         Input(ids.REVIEW_REFRESH, "data"),
+        Input(REVIEW_PAGE, "data"),
         State(ids.REVIEW_QUEUE, "value"),
         State(ids.REVIEW_QUEUE, "options"),
+        State(REVIEW_PRESET, "data"),
     )(on_filters)
     app.callback(
         Output(ids.REVIEW_DETAIL, "children"),
         Output(ids.REVIEW_LOADED, "data"),
+        Output(REVIEW_BULK, "options"),
+        Output(REVIEW_BULK, "value"),
         Input(ids.REVIEW_QUEUE, "value"),
         Input(ids.REVIEW_RELOAD, "data"),
     )(on_select)
@@ -419,5 +725,6 @@ def register(app: dash.Dash) -> None:
         State(ids.REVIEW_CORRECT_SENTIMENT, "value"),
         State(ids.REVIEW_RESPONSE_URL, "value"),
         State(ids.REVIEW_REFRESH, "data"),
+        State(REVIEW_BULK, "value"),
         prevent_initial_call=True,
     )(on_action)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.context import Services
@@ -100,3 +101,87 @@ def test_a_non_http_url_is_not_a_link(services, store, make_item) -> None:
     stored.url = "javascript:alert(1)"
     page = item_page._meta(stored, services)
     assert not [c for c in walk(page) if isinstance(c, html.A)]
+
+
+def test_the_cluster_lists_every_copy_original_first(services, store, make_item) -> None:
+    day = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    original, copy, later = (make_item(day + timedelta(hours=h)) for h in (0, 1, 2))
+    outsider = make_item(day)
+    store.upsert([original, copy, later, outsider])
+    store.save_cluster(original.id, None, [], "c-9", is_original=True)
+    for member in (later, copy):
+        store.save_cluster(member.id, None, [], "c-9", is_original=False)
+    page = item_page.item_view(copy.id, services)
+    members = by_id(page, item_page.ITEM_CLUSTER_MEMBERS)
+    rows = [c for c in walk(members) if isinstance(c, html.Li)]
+    assert [text(row).split(" — ")[0] for row in rows] == [
+        original.title, copy.title, later.title]
+    assert "bản gốc" in text(rows[0]) and rows[0].className == "original"
+    assert "tin này" in text(rows[1])
+    links = [c.href for c in walk(members) if isinstance(c, dcc.Link)]
+    # every other member is a link to its own page; this item is not a link to itself
+    assert links == [f"/item?id={quote(m.id, safe='')}" for m in (original, later)]
+    assert outsider.title not in text(members)
+    store.save_cluster(outsider.id, None, [], "c-10", is_original=True)  # a cluster of one
+    alone = item_page.item_view(outsider.id, services)
+    assert [text(c) for c in walk(by_id(alone, item_page.ITEM_CLUSTER_MEMBERS))
+            if isinstance(c, html.Li)] == [outsider.title + " — Diễn đàn mẫu · 10/03/2026 08:00"
+                                           " bản gốc tin này"]
+
+
+def test_a_handled_item_shows_its_response_and_the_delay(services, store, make_item) -> None:
+    seen = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    item = make_item(seen)
+    store.upsert([item])
+    answered = seen + timedelta(hours=5, minutes=30)
+    store.set_review(item.id, Review(status="handled", reviewed_at=answered,
+                                     response_url="https://baochinhphu.vn/phan-hoi.htm"),
+                     0, actor="hoa")
+    page = item_page.item_view(item.id, services)
+    assert text(by_id(page, item_page.ITEM_RESPONSE_DELAY)) == "5 giờ 30 phút"
+    assert any(isinstance(c, html.A) and c.href == "https://baochinhphu.vn/phan-hoi.htm"
+               for c in walk(by_id(page, ids.ITEM_META)))
+    trail = text(by_id(page, ids.ITEM_TRAIL))
+    assert trail.startswith("đã xử lý · hoa lúc ")
+    assert "phản hồi sau " in trail  # from the audit entry's own time
+    unhandled = make_item(seen)
+    store.upsert([unhandled])
+    other = item_page.item_view(unhandled.id, services)
+    assert not [c for c in walk(other)
+                if getattr(c, "id", None) == item_page.ITEM_RESPONSE_DELAY]
+
+
+def test_the_item_callback_checks_the_session(config, store, make_item) -> None:
+    import flask
+
+    from dashboard.app import create_app
+    from phuxanh.errors import PermissionDenied
+    from phuxanh.users import UserStore
+
+    item = make_item(datetime.now(VN_TZ))
+    store.upsert([item])
+    app = create_app(config, store, testing=True)
+    viewer = UserStore.for_config(config).add_user("xem", "mat-khau-nguoi-xem", "viewer")
+    with app.server.test_request_context("/item"):
+        flask.g.phuxanh_user = None
+        with pytest.raises(PermissionDenied):
+            item_page.on_load(item.id)
+        flask.g.phuxanh_user = viewer
+        assert text(by_id(item_page.on_load(item.id), ids.ITEM_TITLE)) == item.title
+
+
+def test_a_big_cluster_says_only_the_first_are_listed(services, store, make_item,
+                                                      monkeypatch) -> None:
+    monkeypatch.setattr(item_page, "CLUSTER_LIMIT", 2)
+    day = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    members = [make_item(day + timedelta(hours=h)) for h in range(3)]
+    store.upsert(members)
+    for n, member in enumerate(members):
+        store.save_cluster(member.id, None, [], "c-big", is_original=n == 0)
+    page = item_page.item_view(members[0].id, services)
+    listed = [c for c in walk(by_id(page, item_page.ITEM_CLUSTER_MEMBERS))
+              if isinstance(c, html.Li)]
+    assert len(listed) == 2
+    assert "Chỉ hiện 2 bản đầu tiên của cụm." in text(page)
+    monkeypatch.setattr(item_page, "CLUSTER_LIMIT", 3)  # exactly the cluster's size
+    assert "Chỉ hiện" not in text(item_page.item_view(members[0].id, services))

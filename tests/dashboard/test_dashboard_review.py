@@ -3,7 +3,7 @@ the role check, the highlighting, and one run in a real headless Chromium."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +14,7 @@ from dash import html
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.context import Services
-from dashboard.data import DashboardData, load_narratives, queue_filter
+from dashboard.data import DashboardData, load_narratives, queue_filter, response_delay
 from dashboard.i18n import translator
 from dashboard.pages import review
 from phuxanh.errors import PermissionDenied
@@ -82,7 +82,7 @@ def test_confirm_persists_and_the_item_leaves_the_queue(services, store, flagged
     before = queue_ids(services)
     first = before[0]
     _detail, loaded = review.item_view(first, services)
-    assert loaded == {"id": first, "version": store.get_version(first)}
+    assert loaded == {"id": first, "version": store.get_version(first), "copies": []}
     message, saved, conflict = review.review_action("confirmed", loaded, None, None, services,
                                                     ACTOR)
     assert saved and not conflict
@@ -147,7 +147,7 @@ def test_a_conflict_shows_the_message_and_changes_nothing(services, store, flagg
     assert store.get_version(item_id) == version
     # Reloading shows the other reviewer's decision at the new version.
     detail, reloaded = review.item_view(item_id, services)
-    assert reloaded == {"id": item_id, "version": version}
+    assert reloaded == {"id": item_id, "version": version, "copies": []}
     assert "đã bỏ qua — minh" in text_of(detail)
 
 
@@ -162,7 +162,7 @@ def test_a_viewer_is_refused(config, store, flagged) -> None:
         assert "Bạn không có quyền truy cập hàng chờ duyệt" in text_of(page)
         assert not any(getattr(c, "id", None) == ids.REVIEW_CONFIRM for c in walk(page))
         with pytest.raises(PermissionDenied):
-            review.on_filters("priority", "", "", [], 0, None, None)
+            review.on_filters("priority", "", "", [], 0, 0, None, None)
         with pytest.raises(PermissionDenied):
             review.on_select(items[0].id, None)
         nav = [getattr(c, "href", None) for c in walk(app.layout())]
@@ -172,8 +172,10 @@ def test_a_viewer_is_refused(config, store, flagged) -> None:
         flask.g.phuxanh_user = reviewer
         page = review.layout()
         assert any(getattr(c, "id", None) == ids.REVIEW_CONFIRM for c in walk(page))
-        options, _value, _count = review.on_filters("priority", "", "", [], 0, None, None)
+        options, _value, _count, no_prev, no_next, _label = review.on_filters(
+            "priority", "", "", [], 0, 0, None, None)
         assert [option["value"] for option in options] == [items[0].id]
+        assert no_prev and no_next
         nav = [getattr(c, "href", None) for c in walk(app.layout())]
         assert review.PATH in nav
 
@@ -185,9 +187,12 @@ def test_viewer_over_http_gets_no_queue(config, store, flagged, logged_in) -> No
     client.get("/")
     token = client.get_cookie("_csrf_token").value
     payload = {
-        "output": f"..{ids.REVIEW_DETAIL}.children...{ids.REVIEW_LOADED}.data..",
+        "output": (f"..{ids.REVIEW_DETAIL}.children...{ids.REVIEW_LOADED}.data..."
+                   f"{review.REVIEW_BULK}.options...{review.REVIEW_BULK}.value.."),
         "outputs": [{"id": ids.REVIEW_DETAIL, "property": "children"},
-                    {"id": ids.REVIEW_LOADED, "property": "data"}],
+                    {"id": ids.REVIEW_LOADED, "property": "data"},
+                    {"id": review.REVIEW_BULK, "property": "options"},
+                    {"id": review.REVIEW_BULK, "property": "value"}],
         "inputs": [{"id": ids.REVIEW_QUEUE, "property": "value", "value": "x"},
                    {"id": ids.REVIEW_RELOAD, "property": "data", "value": None}],
         "changedPropIds": [f"{ids.REVIEW_QUEUE}.value"],
@@ -302,3 +307,193 @@ def test_a_reviewer_confirms_the_first_item(
         By.CSS_SELECTOR, f"#{ids.REVIEW_QUEUE} input[type=radio]")) == 2)
     assert browser.find_element(By.ID, ids.REVIEW_ITEM_TITLE).text != second
     assert_clean_console_and_offline(browser, base_url)
+
+
+# -- paging, bulk decisions on a cluster, response time, alert links ---------------------------
+
+
+def test_the_queue_pages(services, flagged, monkeypatch) -> None:
+    monkeypatch.setattr(review, "QUEUE_LIMIT", 2)
+    flagged(negative=4, misinformation=1)  # five waiting
+    first = review.queue_page("priority", "", "", [], None, None, services)
+    assert (first.page, first.has_prev, first.has_next, first.label) == (0, False, True,
+                                                                         "Trang 1")
+    assert first.count == "Tin 1–2 trong hàng chờ (còn tin ở trang sau)"
+    third = review.queue_page("priority", "", "", [], None, None, services, page=2)
+    assert (len(third.options), third.has_prev, third.has_next) == (1, True, False)
+    assert third.count == "Tin 5–5 trong hàng chờ"
+    seen = [o["value"] for page in range(3) for o in review.queue_page(
+        "priority", "", "", [], None, None, services, page=page).options]
+    assert len(seen) == len(set(seen)) == 5  # every item once, none skipped
+    # A page emptied by reviews falls back to the last page with items.
+    beyond = review.queue_page("priority", "", "", [], None, None, services, page=7)
+    assert beyond.page == 2 and beyond.options
+    assert review.next_page(review.REVIEW_NEXT, 2) == 3
+    assert review.next_page(review.REVIEW_PREV, 2) == 1
+    assert review.next_page(review.REVIEW_PREV, 0) == 0
+    assert review.next_page(ids.REVIEW_SOURCE_TYPE, 4) == 0  # a filter: back to the start
+
+
+def cluster(store, items, cluster_id: str = "c1") -> None:
+    store.save_cluster(items[0].id, None, [], cluster_id, is_original=True)
+    for copy in items[1:]:
+        store.save_cluster(copy.id, None, [], cluster_id, is_original=False)
+
+
+def test_the_cluster_is_shown_and_remembered_with_versions(services, store, flagged) -> None:
+    items = flagged(negative=3, misinformation=0)
+    cluster(store, items)
+    store.set_review(items[3].id, Review(status="dismissed"), 0, actor="minh")
+    detail, loaded = review.item_view(items[1].id, services)
+    # the original first, then copies by date and id; not the one already reviewed
+    assert loaded["copies"] == [{"id": item.id, "version": 0} for item in (items[0], items[2])]
+    block = next(c for c in walk(detail) if getattr(c, "id", None) == review.REVIEW_CLUSTER)
+    flat = text_of(block)
+    assert "Cụm tin trùng lặp (4 bản)" in flat and "bản gốc" in flat and "tin đang xem" in flat
+    hrefs = [c.href for c in walk(block) if hasattr(c, "href")]
+    members = [items[0], *sorted(items[1:], key=lambda item: item.id)]  # same publish time
+    assert hrefs == [f"/item?id={item.id.replace(':', '%3A')}" for item in members]
+    assert review.bulk_options(loaded, services.t) == [
+        {"label": "Áp dụng quyết định cho cả 2 bản sao chưa duyệt trong cụm", "value": "all"}]
+    assert review.bulk_options({"id": "x", "version": 0, "copies": []}, services.t) == []
+
+
+def test_bulk_confirm_applies_to_every_copy_and_reports_conflicts(services, store,
+                                                                  flagged) -> None:
+    items = flagged(negative=3, misinformation=0)
+    cluster(store, items)
+    _detail, loaded = review.item_view(items[0].id, services)
+    assert len(loaded["copies"]) == 3
+    # Someone else decides on one copy between our load and our click.
+    store.set_review(items[2].id, Review(status="dismissed"), 0, actor="minh")
+    message, saved, conflict = review.review_action("confirmed", loaded, None, None, services,
+                                                    ACTOR, bulk=True)
+    assert saved and not conflict
+    flat = text_of(message)
+    assert "Đã áp dụng cho 2/3 bản sao trong cụm." in flat
+    assert f"1 bản sao đã được cán bộ khác duyệt trước nên giữ nguyên: {items[2].title}" in flat
+    for item in (items[0], items[1], items[3]):
+        stored = store.get(item.id).review
+        assert (stored.status, stored.reviewer) == ("confirmed", ACTOR)
+        assert stored.sentiment == "negative"  # the decision on the item, applied to all
+    assert store.get(items[1].id).review.note == f"cluster:{items[0].id}"
+    other = store.get(items[2].id).review
+    assert (other.status, other.reviewer) == ("dismissed", "minh")  # not overwritten
+    actors = sorted(entry.actor for entry in store.audit_log(action="review"))
+    assert actors == [ACTOR, ACTOR, ACTOR, "minh"]
+
+
+def test_without_bulk_only_the_item_is_decided(services, store, flagged) -> None:
+    items = flagged(negative=2, misinformation=0)
+    cluster(store, items[:2])
+    _detail, loaded = review.item_view(items[0].id, services)
+    _message, saved, _conflict = review.review_action("dismissed", loaded, None, None,
+                                                      services, ACTOR)
+    assert saved and store.get(items[1].id).review.status == "unreviewed"
+
+
+def test_no_copy_is_touched_when_the_item_itself_conflicts(services, store, flagged) -> None:
+    items = flagged(negative=2, misinformation=0)
+    cluster(store, items[:2])
+    _detail, loaded = review.item_view(items[0].id, services)
+    store.set_review(items[0].id, Review(status="dismissed"), 0, actor="minh")
+    _message, saved, conflict = review.review_action("confirmed", loaded, None, None,
+                                                     services, ACTOR, bulk=True)
+    assert conflict and not saved
+    assert store.get(items[1].id).review.status == "unreviewed"
+
+
+def test_handled_records_the_time_from_first_seen_to_the_response(config, store,
+                                                                  flagged) -> None:
+    items = flagged(negative=1, misinformation=0)
+    seen = store.get(items[0].id).fetched_at
+    answered = seen + timedelta(days=2, hours=3, minutes=5)
+    services = Services(config=config, data=DashboardData(store, clock=lambda: answered),
+                        t=translator("vi"))
+    _detail, loaded = review.item_view(items[0].id, services)
+    url = "https://baochinhphu.vn/phan-hoi.htm"
+    message, saved, _conflict = review.review_action("handled", loaded, None, f"  {url} ",
+                                                     services, ACTOR)
+    assert saved
+    assert "Thời gian từ lúc phát hiện đến khi phản hồi: 2 ngày 3 giờ." in text_of(message)
+    stored = store.get(items[0].id)
+    assert stored.review.response_url == url
+    assert stored.review.reviewed_at == answered
+    assert response_delay(stored) == timedelta(days=2, hours=3, minutes=5)
+    status = review._status_line(stored, translator("vi"))
+    assert "phản hồi chính thức sau 2 ngày 3 giờ kể từ lúc phát hiện" in status
+
+
+def test_response_urls_are_checked() -> None:
+    good = ("https://baochinhphu.vn/a.htm", "http://x.gov.vn/tin?id=1#p",
+            " https://baochinhphu.vn/a ", "http://localhost:8050/x")
+    bad = (None, "", "javascript:alert(1)", "baochinhphu.vn/bai", "ftp://x.vn/a",
+           "https://", "https://bao chinh phu.vn/a", "https://host/a", "https://a.vn:99999/",
+           "https://user:pw@a.vn/", "https://a.vn/\x00", "https://a.vn/" + "x" * 3000)
+    assert [review.valid_response_url(url) for url in good] == [
+        "https://baochinhphu.vn/a.htm", "http://x.gov.vn/tin?id=1#p",
+        "https://baochinhphu.vn/a", "http://localhost:8050/x"]
+    assert [review.valid_response_url(url) for url in bad] == [None] * len(bad)
+
+
+def test_delays_read_like_a_person_says_them() -> None:
+    t = translator("vi")
+    assert review.format_delay(timedelta(days=3, hours=1, minutes=59), t) == "3 ngày 1 giờ"
+    assert review.format_delay(timedelta(hours=4, minutes=10), t) == "4 giờ 10 phút"
+    assert review.format_delay(timedelta(minutes=25, seconds=40), t) == "25 phút"
+    assert review.format_delay(timedelta(seconds=20), t) == "dưới 1 phút"
+
+
+def test_an_alert_link_narrows_the_queue(config, store, flagged) -> None:
+    from phuxanh.config import Source
+
+    items = flagged(negative=2, misinformation=1)
+    with_sources = config.model_copy(update={"sources": [
+        Source(key="baodanang", name="Báo Đà Nẵng", province="Đà Nẵng")]})
+    services = Services(config=with_sources, data=DashboardData(store), t=translator("vi"))
+    preset = review.preset_from({"flag": "misinfo", "province": "Atlantis", "topic": "x",
+                                 "source_type": "forum"}, services)
+    assert preset == {"flag": "misinfo", "source_type": "forum"}  # unknown values dropped
+    misinfo = review.queue_page("priority", "", "", [], None, None, services, preset=preset)
+    assert [o["value"] for o in misinfo.options] == [items[2].id]
+    negative = review.queue_page("priority", "", "", [], None, None, services,
+                                 preset={"flag": "negative"})
+    assert {o["value"] for o in negative.options} == {items[0].id, items[1].id, items[2].id}
+    elsewhere = review.queue_page("priority", "", "", [], None, None, services,
+                                  preset=review.preset_from({"province": "Đà Nẵng"}, services))
+    assert elsewhere.options == []  # the flagged items have no province
+    chosen = review.review_filter("news", "yes", [], {"topic": "chi-thi-57",
+                                                      "province": "Đà Nẵng"})
+    assert (chosen.topics, chosen.provinces, chosen.source_types, chosen.official) == (
+        ["chi-thi-57"], ["Đà Nẵng"], ["news"], True)
+    assert chosen.review_statuses == ["unreviewed"]
+
+
+def test_the_layout_applies_an_alert_preset(config, store) -> None:
+    from phuxanh.config import Source
+
+    with_sources = config.model_copy(update={"sources": [
+        Source(key="baodanang", name="Báo Đà Nẵng", province="Đà Nẵng")]})
+    app = create_app(with_sources, store, testing=True)
+    reviewer = UserStore.for_config(config).add_user("duyet", "mat-khau-nguoi-duyet", "reviewer")
+    with app.server.test_request_context("/review?flag=misinfo&province=%C4%90%C3%A0+N%E1%BA%B5ng"):
+        flask.g.phuxanh_user = reviewer
+        page = review.layout(flag="misinfo", province="Đà Nẵng")
+    found = {getattr(c, "id", None): c for c in walk(page)}
+    assert found[review.REVIEW_PRESET].data == {"flag": "misinfo", "province": "Đà Nẵng"}
+    assert found[ids.REVIEW_MISINFO_ONLY].value == ["only"]
+    assert "Đang lọc theo cảnh báo: tin nghi sai lệch · tỉnh/thành Đà Nẵng." in text_of(page)
+
+
+def test_paging_and_selection_callbacks_check_the_role(config, store, flagged) -> None:
+    items = flagged(negative=1, misinformation=0)
+    app = create_app(config, store, testing=True)
+    viewer = UserStore.for_config(config).add_user("xem", "mat-khau-nguoi-xem", "viewer")
+    with app.server.test_request_context("/review"):
+        flask.g.phuxanh_user = viewer
+        with pytest.raises(PermissionDenied):
+            review.on_page(None, 1, None, None, None, None, 0)
+        with pytest.raises(PermissionDenied):
+            review.on_action(1, None, None, None, {"id": items[0].id, "version": 0}, None,
+                             None, 0, ["all"])
+    assert store.get(items[0].id).review.status == "unreviewed"
