@@ -1,6 +1,11 @@
-"""Benchmark the default classifier on CPU.
+"""Benchmark the classifier backends on CPU: docs/s and peak memory, short posts and articles.
 
-    python bench/bench_classify.py [--n 200] [--model DIR] [--batch-size 64] [--seed 7]
+    python bench/bench_classify.py [--n 200] [--model DIR] [--transformer DIR] [--batch-size 64]
+
+Without ``--model`` each backend runs in its own process (so peak memory is its own): the
+shipped default (ensemble: word model + e5 head), its word model alone
+(``classify/artifacts/default/linear``), and a transformers checkpoint when ``--transformer``
+names one. One JSON line per backend, then a summary JSON line last.
 
 Builds N realistic documents from the in-domain seed texts (half comment-length: one seed text;
 half article-length: a headline and 6-10 paragraphs of 2-3 seed texts, 300-600 words), then
@@ -15,6 +20,7 @@ import json
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,13 +53,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def run_backends(args: argparse.Namespace) -> int:
+    """Each backend in a fresh process; the last line of each is its JSON result."""
+    default = REPO / "classify" / "artifacts" / "default"
+    models = [default, default / "linear"] + ([args.transformer] if args.transformer else [])
+    results = []
+    for model in models:
+        print(f"== {model}", flush=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--model", str(model), "--n", str(args.n),
+             "--batch-size", str(args.batch_size), "--seed", str(args.seed)],
+            capture_output=True, text=True, check=True)
+        lines = done.stdout.strip().splitlines()
+        print("\n".join(lines[:-1]))
+        results.append(json.loads(lines[-1]))
+    print(json.dumps({"benchmark": "classify", "backends": {
+        r["model"]: {k: r[k] for k in ("docs_per_s_comment", "docs_per_s_article",
+                                       "peak_rss_mb", "model_load_s")} for r in results}}))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--model", type=Path, default=None, help="default: the shipped model")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="one model directory (default: every shipped backend)")
+    parser.add_argument("--transformer", type=Path, default=None,
+                        help="also a transformers checkpoint directory")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    if args.model is None:
+        return run_backends(args)
 
     start = time.perf_counter()
     classifier = load_classifier(args.model)
@@ -84,6 +115,14 @@ def main() -> int:
     docs_per_s = len(docs) / batch_s
     print(f"throughput: {docs_per_s:.1f} docs/s in batches of {args.batch_size} "
           f"({batch_s:.2f} s for {len(docs)} docs)")
+    per_kind: dict[str, float] = {}
+    for kind in ("comment", "article"):
+        chosen = [doc for k, doc in docs if k == kind]
+        t0 = time.perf_counter()
+        for offset in range(0, len(chosen), args.batch_size):
+            classifier.predict(chosen[offset:offset + args.batch_size])
+        per_kind[kind] = len(chosen) / (time.perf_counter() - t0)
+        print(f"  {kind:8} {per_kind[kind]:7.1f} docs/s")
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"peak RSS: {peak_mb:.0f} MB")
@@ -92,6 +131,8 @@ def main() -> int:
         "model": classifier.name_version,
         "docs": len(docs),
         "docs_per_s": round(docs_per_s, 2),
+        "docs_per_s_comment": round(per_kind["comment"], 2),
+        "docs_per_s_article": round(per_kind["article"], 2),
         "ms_per_doc_p50": round(percentile(every, 0.5), 2),
         "ms_per_doc_p95": round(percentile(every, 0.95), 2),
         "ms_per_doc_p50_comment": round(percentile(latency["comment"], 0.5), 2),

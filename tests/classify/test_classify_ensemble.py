@@ -109,15 +109,24 @@ def test_reason_explains_the_ensemble_label_even_when_the_word_model_disagrees(
         assert abs(sum(result.probabilities.values()) - 1.0) < 1e-6
 
 
-def test_a_long_text_is_embedded_in_chunks(ensemble_dir: Path) -> None:
+def test_a_long_text_is_embedded_in_chunks_up_to_the_cap(ensemble_dir: Path) -> None:
+    from classify.preprocess import chunks
+
     model = EnsembleSentimentModel.load(ensemble_dir)
-    model.chunk_max_words = 8
-    long_text = " ".join(t for t, _, _ in PASSAGES[:4])
-    (probs,) = model.embedding_proba([long_text])
-    parts = model.embedding_proba([t for t, _, _ in PASSAGES[:4]])
-    # Four passages of about ten words: the whole is close to the length-weighted mean.
-    assert np.allclose(probs.sum(), 1.0)
-    assert np.abs(probs - parts.mean(axis=0)).max() < 0.2
+    model.chunk_max_words = 12
+    model.embed_max_chunks = 10
+    passages = [t for t, _, _ in PASSAGES[:4]]
+    long_text = "\n".join(passages)
+    pieces = chunks(long_text, 12)
+    assert len(pieces) >= 4
+    (whole,) = model.embedding_proba([long_text])
+    parts = model.embedding_proba(pieces)
+    weights = np.array([len(p.split()) for p in pieces], dtype=float)
+    assert np.allclose(whole, weights @ parts / weights.sum(), atol=1e-6)
+    # Only the opening chunks are embedded when the cap is lower.
+    model.embed_max_chunks = 1
+    (opening,) = model.embedding_proba([long_text])
+    assert np.allclose(opening, parts[0], atol=1e-6)
 
 
 def test_loading_refuses_another_embedder_naming_the_file(ensemble_dir: Path,

@@ -144,7 +144,7 @@ def test_classify_jsonl_contract(tmp_path: Path) -> None:
         assert 0.0 <= line["sentiment"]["score"] <= 1.0
         assert line["misinformation"]["label"] in {"likely", "unlikely"}
         assert 0.0 <= line["misinformation"]["score"] <= 1.0
-        assert line["model"].startswith("baseline-linear@")
+        assert line["model"].startswith(_default_model_name() + "@")
     assert labelled[0]["sentiment"]["reason"]
     assert labelled[1]["misinformation"]["label"] == "likely"
     assert labelled[1]["misinformation"]["narrative_id"]
@@ -194,3 +194,10 @@ def test_run_refuses_a_second_run_on_the_same_data(tmp_path: Path) -> None:
                                            str(tmp_path / "data"), "run", "--cycles", "1"])
     assert result.exit_code == EXIT_ERROR
     assert "already in progress" in result.output
+
+
+def _default_model_name() -> str:
+    from classify.base import DEFAULT_MODEL_DIR
+
+    config = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text(encoding="utf-8"))
+    return str(config["name"])
