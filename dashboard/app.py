@@ -23,7 +23,10 @@ from dashboard import auth, ids
 from dashboard.context import Services, install
 from dashboard.data import Clock, DashboardData, vn_now
 from dashboard.i18n import Translator, translator
+from dashboard.pages import coverage as coverage_page
 from dashboard.pages import item, overview, review, search, sources
+from dashboard.pages import report as report_page
+from dashboard.pages import submit as submit_page
 from phuxanh.config import Config
 from phuxanh.errors import ConfigError, PhuxanhError
 from phuxanh.users import UserStore
@@ -35,7 +38,8 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
-PAGES = (overview, review, search, item, sources)  # registration order is navigation order
+PAGES = (overview, review, search, item, sources,  # registration order is navigation order
+         coverage_page, report_page, submit_page)
 
 # Dash's index page with the document language set, so browsers pick Vietnamese fonts and
 # hyphenation and screen readers read it as Vietnamese.
@@ -129,6 +133,10 @@ def _nav(t: Translator, path: str | None = None) -> list[Any]:
         pages.append(("nav.review", review.PATH, ids.NAV_REVIEW))
     pages.append(("nav.search", search.PATH, ids.NAV_SEARCH))
     pages.append(("nav.sources", sources.PATH, ids.NAV_SOURCES))
+    pages.append(("nav.coverage", coverage_page.PATH, coverage_page.NAV))
+    pages.append(("nav.report", report_page.PATH, report_page.NAV))
+    if user is not None and submit_page.allowed(user.role):
+        pages.append(("nav.submit", submit_page.PATH, submit_page.NAV))
     path = search.PATH if path == item.PATH else path  # an item is opened from search
     active = path if path in {href for _key, href, _id in pages} else overview.PATH
     links: list[Any] = []

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
+from phuxanh.errors import ItemNotFound
 from phuxanh.schema import VN_TZ, Item, Review
 from phuxanh.store.base import (
     AggregateRow,
@@ -166,6 +167,12 @@ class DashboardData:
         with self._lock:
             self._cache.clear()
 
+    @property
+    def store(self) -> Store:
+        """The store itself, for a page that writes through a phuxanh function (submitting a
+        URL, dashboard/pages/submit.py); call :meth:`clear_cache` after the write."""
+        return self._store
+
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         now = time.monotonic()
         with self._lock:
@@ -216,9 +223,9 @@ class DashboardData:
 
     def review_queue(self, filters: ItemFilter,
                      order: Literal["priority", "newest"] = "priority",
-                     limit: int = 50) -> list[QueueEntry]:
+                     limit: int = 50, offset: int = 0) -> list[QueueEntry]:
         """Flagged, unreviewed items; never cached (two reviewers must see each other's work)."""
-        return self._store.review_queue(filters, order=order, limit=limit)
+        return self._store.review_queue(filters, order=order, limit=limit, offset=offset)
 
     def review_item(self, item_id: str) -> tuple[Item, int] | None:
         """The item and its review version, read together for the reviewer's decision."""
@@ -258,6 +265,57 @@ class DashboardData:
     def source_health(self) -> list[SourceHealth]:
         """Per crawled source: runs, last success, error streak (one small query per source)."""
         return self._cached(("source_health",), self._store.source_health)
+
+    # -- overview filters and alerts, near-duplicate clusters (issue 5) ----------------------
+
+    def overview_detail(self, filters: OverviewFilters, weeks: int) -> OverviewDetail:
+        """The overview for ``filters``: sentiment counts, the phủ xanh and alert signals per
+        week, and (when no province is chosen) the same signals per province, for alerts."""
+        now = self.now()
+        start, end, count = filters.window(now.date(), weeks)
+
+        def compute() -> OverviewDetail:
+            chosen = filters.item_filter(start, end)
+            # One query gives every figure: sentiment x official for the volume and index,
+            # misinformation for the alerts, is_original for unique stories vs copies.
+            rows = self._store.aggregate(
+                "week", ["sentiment", "official", "misinformation", "is_original"], chosen
+            )
+            provinces: dict[str, tuple[WeekSignals, ...]] = {}
+            if not filters.province:
+                by_province: dict[str, list[AggregateRow]] = {}
+                for row in self._store.aggregate(
+                    "week", ["province", "sentiment", "misinformation"], chosen
+                ):
+                    name = str(row.key.get("province") or "")
+                    if name:  # national sources have no province to single out
+                        by_province.setdefault(name, []).append(row)
+                provinces = {name: tuple(week_signals(found, start, count))
+                             for name, found in sorted(by_province.items())}
+            overview = Overview(
+                topic=filters.topic, start=start, end=end,
+                weeks=tuple(weekly_counts(rows, start, count)),
+                store_empty=self.store_empty(), as_of=now,
+            )
+            return OverviewDetail(filters=filters, overview=overview,
+                                  signals=tuple(week_signals(rows, start, count)),
+                                  provinces=provinces)
+
+        return self._cached(("overview_detail", filters, start, count), compute)
+
+    def cluster_members(self, cluster_id: str, limit: int = 50) -> list[Item]:
+        """A near-duplicate cluster, its original first (not cached: reviews change it)."""
+        return self._store.cluster_members(cluster_id, limit=limit)
+
+    def cluster_versions(self, cluster_id: str, limit: int = 50) -> list[tuple[Item, int]]:
+        """The cluster's members with their review versions, for a decision on all of them."""
+        found = []
+        for member in self._store.cluster_members(cluster_id, limit=limit):
+            try:
+                found.append((member, self._store.get_version(member.id)))
+            except ItemNotFound:
+                continue  # deleted between the two reads (retention): nothing to decide on
+        return found
 
 
 # -- review queue ----------------------------------------------------------------------------
@@ -315,3 +373,407 @@ def queue_filter(source_type: str | None = None, official: bool | None = None,
         review_statuses=["unreviewed"],
         include_undated=True,
     )
+
+
+# -- overview filters, phủ xanh and alert signals (issue 5, screen 1) --------------------------
+
+MAX_WEEKS = 260  # five years of weekly buckets: the most a chart can usefully show
+
+
+@dataclass(frozen=True)
+class OverviewFilters:
+    """What the overview is narrowed to. Hashable: it is part of the cache key."""
+
+    topic: str | None = None
+    province: str | None = None
+    source_type: str | None = None
+    date_from: date | None = None  # inclusive, Vietnam local day
+    date_to: date | None = None
+
+    def window(self, today: date, weeks: int) -> tuple[date, date, int]:
+        """(first Monday, last Sunday, number of weeks) the charts cover: ``weeks`` weeks
+        ending this week, or the whole weeks around the chosen dates."""
+        if self.date_from is None and self.date_to is None:
+            start, end = week_window(today, weeks)
+        else:
+            last = self.date_to or today
+            first = self.date_from or week_start(last) - timedelta(weeks=weeks - 1)
+            first, last = min(first, last), max(first, last)
+            start, end = week_start(first), week_start(last) + timedelta(days=6)
+        count = (end - start).days // 7 + 1
+        if count > MAX_WEEKS:
+            start, count = end - timedelta(days=7 * MAX_WEEKS - 1), MAX_WEEKS
+        return start, end, count
+
+    def item_filter(self, start: date, end: date) -> ItemFilter:
+        """The store filter: the chosen days exactly (partial weeks at the ends count only
+        their chosen days), within the charted weeks; dated items only, as every trend."""
+        first, last = self.date_from, self.date_to
+        if first and last and first > last:
+            first, last = last, first
+        return ItemFilter(
+            topics=[self.topic] if self.topic else None,
+            provinces=[self.province] if self.province else None,
+            source_types=[self.source_type] if self.source_type else None,
+            date_from=max(first, start) if first else start,
+            date_to=min(last, end) if last else end,
+        )
+
+
+@dataclass(frozen=True)
+class WeekSignals:
+    """One week's numbers behind the phủ xanh index, the alerts and unique stories."""
+
+    week: date  # the Monday
+    total: int = 0
+    originals: int = 0  # items that are their cluster's original (or in no cluster)
+    negative: int = 0  # effective sentiment negative
+    misinformation: int = 0  # the model suspects misinformation
+    flagged: int = 0  # negative or suspected misinformation, each item once
+    official_positive: int = 0
+
+    @property
+    def copies(self) -> int:
+        return self.total - self.originals
+
+    @property
+    def phu_xanh(self) -> float | None:
+        """Official positive items over official positive + flagged items (0..1)."""
+        return coverage_index(self.official_positive, self.flagged)
+
+    def count(self, metric: str) -> int:
+        return int(getattr(self, metric))
+
+
+def week_signals(rows: Iterable[AggregateRow], start: date, weeks: int) -> list[WeekSignals]:
+    """Fold aggregate rows (by any of sentiment, official, misinformation, is_original) into
+    one WeekSignals per week from ``start``; a dimension not asked for counts as "no"."""
+    buckets: dict[date, dict[str, int]] = {
+        start + timedelta(weeks=i): dict.fromkeys(
+            ("total", "originals", "negative", "misinformation", "flagged",
+             "official_positive"), 0)
+        for i in range(weeks)
+    }
+    for row in rows:
+        bucket = buckets.get(row.period)
+        if bucket is None:
+            continue
+        sentiment = row.key.get("sentiment") or ""
+        negative = sentiment == "negative"
+        misinformation = row.key.get("misinformation") == "likely"
+        bucket["total"] += row.count
+        bucket["originals"] += row.count if row.key.get("is_original", True) else 0
+        bucket["negative"] += row.count if negative else 0
+        bucket["misinformation"] += row.count if misinformation else 0
+        bucket["flagged"] += row.count if negative or misinformation else 0
+        if sentiment == "positive" and row.key.get("official"):
+            bucket["official_positive"] += row.count
+    return [WeekSignals(week, **counts) for week, counts in buckets.items()]
+
+
+@dataclass(frozen=True)
+class OverviewDetail:
+    filters: OverviewFilters
+    overview: Overview  # the sentiment counts, as the plain overview has them
+    signals: tuple[WeekSignals, ...]  # oldest first, one per week, zero-filled
+    provinces: dict[str, tuple[WeekSignals, ...]]  # per province; {} when one is chosen
+
+
+def response_delay(item: Item) -> timedelta | None:
+    """Time from first seeing ``item`` (``fetched_at``, kept from the first crawl) to the
+    official response a reviewer recorded (marked handled). Derived from the review, which
+    records when it was made; None for an item not handled."""
+    review = item.review
+    if review.status != "handled" or review.reviewed_at is None:
+        return None
+    return max(review.reviewed_at - item.fetched_at, timedelta(0))
+
+
+# -- coverage (Đưa tin) and the weekly report ------------------------------------------------
+# Kept as one block of functions over DashboardData (rather than methods in the class above)
+# so it can be read and changed on its own. Its imports sit here for the same reason.
+
+from collections.abc import Sequence  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from phuxanh.errors import PermissionDenied  # noqa: E402
+
+if TYPE_CHECKING:
+    from phuxanh.config import Source
+    from phuxanh.users import User
+
+
+def visible_sources(user: User | None) -> tuple[str, ...] | None:
+    """The source keys ``user`` may see: a press user only their own outlets, every other role
+    every source (None: no restriction). Without a user there is nothing to show. Every read
+    below takes this as its ``sources`` so the restriction holds whatever page calls it."""
+    if user is None:
+        raise PermissionDenied("login required")
+    if user.role == "press":
+        return tuple(user.outlets)
+    return None
+
+
+def _source_filter(sources: Sequence[str] | None) -> list[str] | None:
+    return None if sources is None else sorted(set(sources))
+
+
+@dataclass(frozen=True)
+class OutletWeeks:
+    """One outlet (a source key) on one topic: items per week against its target."""
+
+    source: str
+    name: str
+    official: bool
+    target: int | None  # items per week; None: no target given
+    counts: tuple[int, ...]  # one per week of the window, oldest first
+    configured: bool  # still in sources.yaml
+    enabled: bool
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def met(self, index: int) -> bool | None:
+        """Week ``index`` reached the target (None: no target)."""
+        return None if self.target is None else self.counts[index] >= self.target
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Every visible outlet's weekly items on a topic; the last week may still be running."""
+
+    topic: str | None
+    weeks: tuple[date, ...]  # Mondays, oldest first
+    rows: tuple[OutletWeeks, ...]
+    complete: int  # how many of the weeks are over (all, or all but the current one)
+    silent_weeks: int  # latest complete weeks with no item that make an outlet "silent"
+    restricted: bool  # a press user's view: only their outlets
+    as_of: datetime
+
+    @property
+    def current_week_running(self) -> bool:
+        return self.complete < len(self.weeks)
+
+    @property
+    def latest_complete(self) -> int | None:
+        """Index of the latest finished week (None: none of the window is over yet)."""
+        return self.complete - 1 if self.complete else None
+
+    def is_silent(self, row: OutletWeeks) -> bool:
+        """No item in the latest ``silent_weeks`` complete weeks, although the outlet had items
+        earlier in the window or was given a target: it stopped covering the topic."""
+        if self.complete < self.silent_weeks or not row.enabled:
+            return False
+        recent = row.counts[self.complete - self.silent_weeks:self.complete]
+        if any(recent):
+            return False
+        earlier = row.counts[:self.complete - self.silent_weeks]
+        return bool(row.target) or any(earlier)
+
+    @property
+    def silent(self) -> list[OutletWeeks]:
+        return [row for row in self.rows if self.is_silent(row)]
+
+
+def coverage(data: DashboardData, sources_config: Iterable[Source], topic: str | None,
+             weeks: int, sources: Sequence[str] | None, *, end_week: date | None = None,
+             silent_weeks: int = 1) -> Coverage:
+    """Items per outlet per week on ``topic`` for the ``weeks`` weeks ending with ``end_week``
+    (a Monday; default: this week, still running), restricted to ``sources`` (None: all).
+
+    Rows: every enabled configured source (with its target, if any) and every source that had
+    items in the window, each once. Counts are all dated items, copies included: republishing
+    a story is coverage too."""
+    now = data.now()
+    this_monday = week_start(now.date())
+    last_monday = week_start(end_week) if end_week else this_monday
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    mondays = tuple(first_monday + timedelta(weeks=i) for i in range(weeks))
+    wanted = _source_filter(sources)
+
+    def compute() -> dict[str, dict[date, int]]:
+        rows = data._store.aggregate("week", ["source"], ItemFilter(
+            topics=[topic] if topic else None, sources=wanted, date_from=first_monday,
+            date_to=last_monday + timedelta(days=6)))
+        found: dict[str, dict[date, int]] = {}
+        for row in rows:
+            key = str(row.key.get("source") or "")
+            found.setdefault(key, {})
+            found[key][row.period] = found[key].get(row.period, 0) + row.count
+        return found
+
+    counted = data._cached(("coverage", topic, first_monday, weeks,
+                            tuple(wanted) if wanted is not None else None), compute)
+    allowed = None if wanted is None else set(wanted)
+    rows: list[OutletWeeks] = []
+    seen: set[str] = set()
+    for source in sources_config:
+        if allowed is not None and source.key not in allowed:
+            continue
+        per_week = counted.get(source.key, {})
+        if not source.enabled and not per_week:
+            continue  # not crawled and nothing stored: nothing to say about it
+        seen.add(source.key)
+        rows.append(OutletWeeks(
+            source=source.key, name=source.name, official=source.official,
+            target=source.target_for(topic), counts=tuple(per_week.get(m, 0) for m in mondays),
+            configured=True, enabled=source.enabled,
+        ))
+    for key, per_week in counted.items():
+        if key in seen or (allowed is not None and key not in allowed):
+            continue
+        rows.append(OutletWeeks(
+            source=key, name=key, official=False, target=None,
+            counts=tuple(per_week.get(m, 0) for m in mondays), configured=False, enabled=True,
+        ))
+    rows.sort(key=lambda row: (row.target is None, not row.official, row.name.casefold()))
+    complete = weeks - 1 if last_monday >= this_monday else weeks
+    return Coverage(topic=topic, weeks=mondays, rows=tuple(rows), complete=complete,
+                    silent_weeks=silent_weeks, restricted=sources is not None, as_of=now)
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """The headline numbers of one ISO week on a topic."""
+
+    week: date  # the Monday
+    total: int = 0
+    originals: int = 0  # unique stories: one item per near-duplicate cluster
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    unclassified: int = 0
+    official_positive: int = 0
+    misinformation: int = 0  # suspected by the model ("likely")
+    against: int = 0  # negative or suspected misinformation, each item once
+
+    @property
+    def copies(self) -> int:
+        return self.total - self.originals
+
+    @property
+    def index(self) -> float | None:
+        """The "phủ xanh" index: official positive items against negative plus suspected
+        misinformation items (see :func:`coverage_index`)."""
+        return coverage_index(self.official_positive, self.against)
+
+    def count(self, field: str) -> int:
+        return int(getattr(self, field))
+
+
+def week_summaries(data: DashboardData, topic: str | None, first_monday: date, weeks: int,
+                   sources: Sequence[str] | None) -> list[WeekSummary]:
+    """One WeekSummary per week from ``first_monday``, zero-filled, from one aggregate."""
+    wanted = _source_filter(sources)
+    last_sunday = first_monday + timedelta(weeks=weeks, days=-1)
+
+    def compute() -> list[WeekSummary]:
+        rows = data._store.aggregate(
+            "week", ["sentiment", "official", "misinformation", "is_original"],
+            ItemFilter(topics=[topic] if topic else None, sources=wanted,
+                       date_from=first_monday, date_to=last_sunday))
+        fields = ("total", "originals", *SENTIMENTS, "official_positive", "misinformation",
+                  "against")
+        buckets = {first_monday + timedelta(weeks=i): dict.fromkeys(fields, 0)
+                   for i in range(weeks)}
+        for row in rows:
+            bucket = buckets.get(row.period)
+            if bucket is None:
+                continue
+            label = row.key.get("sentiment") or "unclassified"
+            label = label if label in SENTIMENTS else "unclassified"
+            likely = row.key.get("misinformation") == "likely"
+            bucket["total"] += row.count
+            bucket[label] += row.count
+            bucket["originals"] += row.count if row.key.get("is_original") else 0
+            bucket["official_positive"] += (
+                row.count if label == "positive" and row.key.get("official") else 0)
+            bucket["misinformation"] += row.count if likely else 0
+            bucket["against"] += row.count if likely or label == "negative" else 0
+        return [WeekSummary(week, **counts) for week, counts in buckets.items()]
+
+    return data._cached(("week_summaries", topic, first_monday, weeks,
+                         tuple(wanted) if wanted is not None else None), compute)
+
+
+def narrative_counts(data: DashboardData, topic: str | None, start: date, end: date,
+                     sources: Sequence[str] | None) -> list[tuple[str, int]]:
+    """(narrative id, items) of the suspected-misinformation items dated ``start``..``end``,
+    most first; "" collects suspected items that matched no known narrative. An item a reviewer
+    dismissed or judged not misinformation is not counted; a reviewer's narrative replaces the
+    model's. Reads the items themselves (the rollups keep no narrative); cached like the
+    counts, so a preview followed by two downloads reads them once."""
+    wanted = _source_filter(sources)
+
+    def compute() -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        # The topic is checked here, not in the query: on the embedded store a topic filter
+        # walks every item of the topic (~4x slower at 300,000 items than reading the week).
+        for item in data._store.iter_items(ItemFilter(
+                sources=wanted, misinformation="likely", date_from=start, date_to=end)):
+            review = item.review
+            if topic and topic not in item.topics:
+                continue
+            if review.status == "dismissed" or review.misinformation == "unlikely":
+                continue
+            model_id = item.misinformation.narrative_id if item.misinformation else None
+            key = review.narrative_id or model_id or ""
+            counts[key] = counts.get(key, 0) + 1
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0] == "", pair[0]))
+
+    return data._cached(("narratives", topic, start, end,
+                         tuple(wanted) if wanted is not None else None), compute)
+
+
+@dataclass(frozen=True)
+class HandledItem:
+    """An item a reviewer marked handled, with the official response."""
+
+    item_id: str
+    title: str
+    url: str
+    outlet: str
+    first_seen: datetime  # when we first fetched it
+    handled_at: datetime
+    response_url: str | None
+    reviewer: str | None
+
+    @property
+    def response_hours(self) -> float:
+        """Hours from first seen to the recorded official response."""
+        return max(0.0, (self.handled_at - self.first_seen).total_seconds() / 3600)
+
+
+def handled_items(data: DashboardData, topic: str | None, start: date, end: date,
+                  sources: Sequence[str] | None) -> list[HandledItem]:
+    """Items marked handled between ``start`` and ``end`` (Vietnam days of the decision, not
+    of publication: a rumour from last month answered this week belongs to this week), oldest
+    decision first. Undated items count: a rumour often has no date of its own. Cached (a
+    review through :meth:`DashboardData.submit_review` clears the cache)."""
+    wanted = _source_filter(sources)
+
+    def compute() -> list[HandledItem]:
+        found: list[HandledItem] = []
+        for item in data._store.iter_items(ItemFilter(  # topic checked here, as above
+                sources=wanted, review_statuses=["handled"], include_undated=True)):
+            at = item.review.reviewed_at
+            if topic and topic not in item.topics:
+                continue
+            if at is None or not start <= at.astimezone(VN_TZ).date() <= end:
+                continue
+            found.append(HandledItem(
+                item_id=item.id, title=item.title, url=item.url,
+                outlet=item.outlet or item.source, first_seen=item.fetched_at, handled_at=at,
+                response_url=item.review.response_url, reviewer=item.review.reviewer))
+        return sorted(found, key=lambda entry: entry.handled_at)
+
+    return data._cached(("handled", topic, start, end,
+                         tuple(wanted) if wanted is not None else None), compute)
+
+
+def record_export(data: DashboardData, actor: str, target: str,
+                  details: dict[str, Any] | None = None) -> None:
+    """Write an export to the audit log (raises if it cannot: an unrecorded export must not
+    happen, so callers write this before handing the file over)."""
+    data._store.audit(actor, "export", target, details or {})

@@ -13,10 +13,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from phuxanh.errors import ConfigError
 from phuxanh.text import clean
@@ -28,6 +35,9 @@ SECRET_ENV = {
     "secret_key": "PHUXANH_SECRET_KEY",
     "author_hash_key": "PHUXANH_AUTHOR_HASH_KEY",
     "elasticsearch_password": "PHUXANH_ELASTICSEARCH_PASSWORD",
+    # official-API connectors (crawlers/connectors)
+    "youtube_api_key": "PHUXANH_YOUTUBE_API_KEY",
+    "facebook_token": "PHUXANH_FACEBOOK_TOKEN",
 }
 
 
@@ -41,6 +51,9 @@ class StoreConfig(_Section):
     sqlite_path: str = "phuxanh.db"
     elasticsearch_url: str | None = None
     elasticsearch_index: str = "phuxanh-items"
+    # The password is read from PHUXANH_ELASTICSEARCH_PASSWORD only, never from a file.
+    elasticsearch_username: str | None = None
+    elasticsearch_ca_certs: str | None = None  # CA bundle for a cluster with its own TLS CA
 
 
 class CrawlConfig(_Section):
@@ -66,6 +79,22 @@ class DashboardConfig(_Section):
     port: int = Field(default=8050, ge=1, le=65535)
     weeks: int = Field(default=12, ge=1, le=260)
     language: Literal["vi", "en"] = "vi"
+    # Target for the "phủ xanh" index on the overview (official positive items over official
+    # positive + negative-or-suspected-misinformation items, per week), drawn as a line: 0..1.
+    phu_xanh_target: float = Field(default=0.6, ge=0, le=1)
+
+
+class RetentionConfig(_Section):
+    """How long collected content and the audit log are kept (``phuxanh retention`` enforces
+    it). Days count from an item's publication date (its crawl date when undated); ``null`` or
+    an absent source type keeps those items for ever."""
+
+    days: dict[
+        Literal["news", "forum", "social", "video", "import"], Annotated[int, Field(ge=1)] | None
+    ] = Field(default_factory=dict)
+    # The audit log itself (reviews, logins, exports, deletions); null keeps it for ever.
+    audit_log_days: Annotated[int, Field(ge=1)] | None = None
+    batch_size: int = Field(default=500, ge=1, le=10_000)
 
 
 class Topic(_Section):
@@ -166,7 +195,35 @@ class Source(_Section):
     search_query: str | None = None
     # Per-source CSS for the article pages where generic extraction gets this site wrong.
     selectors: ExtractionOverrides | None = None
+    # -- official APIs (crawlers/connectors): instead of web pages, read the platform's own API
+    # with the unit's key from the environment (PHUXANH_YOUTUBE_API_KEY, PHUXANH_FACEBOOK_TOKEN).
+    api: Literal["youtube", "facebook", "reddit"] | None = None
+    # youtube/reddit search words in the platform's syntax; None: the tracked topics' terms.
+    query: str | None = None
+    page_ids: list[str] = Field(default_factory=list)  # facebook: the pages the unit may read
+    subreddits: list[str] = Field(default_factory=list)  # reddit: search only these
+    comments: bool = True  # also read the comments of on-topic videos/posts
+    max_pages: int = Field(default=5, ge=1, le=100)  # result pages per list per run
+    api_base_url: str | None = None  # another endpoint or API version (a Graph API version)
     enabled: bool = True
+    # Coverage target (dashboard "Đưa tin", weekly report): items per ISO week this outlet is
+    # expected to publish on a tracked topic. A number applies to every topic; a mapping gives
+    # one per topic key ({chi-thi-57: 3}). None: no target (the outlet is still listed).
+    weekly_target: int | dict[str, int] | None = None
+
+    @field_validator("weekly_target")
+    @classmethod
+    def _valid_target(cls, target: int | dict[str, int] | None) -> int | dict[str, int] | None:
+        values = target.values() if isinstance(target, dict) else [target]
+        if any(value is not None and value < 0 for value in values):
+            raise ValueError("a weekly target is a number of items, 0 or more")
+        return target
+
+    def target_for(self, topic: str | None) -> int | None:
+        """Items per week expected on ``topic`` (None: every topic, only a plain number)."""
+        if isinstance(self.weekly_target, dict):
+            return self.weekly_target.get(topic) if topic else None
+        return self.weekly_target
 
     @field_validator("link_pattern")
     @classmethod
@@ -201,6 +258,145 @@ class Source(_Section):
             raise ValueError("listings need link_pattern or listing_selector")
         return listings
 
+    @model_validator(mode="after")
+    def _api_fields(self) -> Source:
+        """An API source names what it reads and nothing a web crawl would (feeds, ...)."""
+        import re
+
+        if self.api is None:
+            if self.page_ids or self.subreddits or self.query or self.api_base_url:
+                raise ValueError("page_ids, subreddits, query and api_base_url need api: "
+                                 "youtube, facebook or reddit")
+            return self
+        if self.type not in ("social", "video"):
+            raise ValueError(f"api: {self.api} needs type: social or video, not {self.type}")
+        web = [name for name in ("feeds", "sitemaps", "listings", "search_query")
+               if getattr(self, name)]
+        if web:
+            raise ValueError(f"api: {self.api} reads the API only; remove {', '.join(web)}")
+        if self.api == "facebook" and not self.page_ids:
+            raise ValueError("api: facebook needs page_ids (the pages the unit may read)")
+        if self.page_ids and self.api != "facebook":
+            raise ValueError("page_ids are for api: facebook")
+        if self.subreddits and self.api != "reddit":
+            raise ValueError("subreddits are for api: reddit")
+        bad = [p for p in self.page_ids if not re.fullmatch(r"[A-Za-z0-9.]{1,100}", p)]
+        bad += [s for s in self.subreddits if not re.fullmatch(r"[A-Za-z0-9_]{2,21}", s)]
+        if bad:
+            raise ValueError(f"not a page id or subreddit name: {bad[0]!r}")
+        if self.api_base_url and not re.match(r"https?://[^/\s]+", self.api_base_url):
+            raise ValueError(f"api_base_url is not an http(s) URL: {self.api_base_url!r}")
+        return self
+
+    # -- forums (XenForo 2) and Telegram channels: crawlers/spiders/forum.py, telegram.py ----
+    # A forum's search URL with "{query}" where the words go, e.g.
+    # https://voz.vn/search/search?keywords={query}&o=date ; one search per forum_queries
+    # entry (none given: each tracked topic's first term). type: forum only.
+    forum_search_url: str | None = None
+    forum_queries: list[str] = Field(default_factory=list)
+    # Thread URLs read each run, newest page first, back to posts already stored.
+    threads: list[str] = Field(default_factory=list)
+    # Forum (thread list) pages: threads whose title names a tracked topic are read.
+    forum_pages: list[str] = Field(default_factory=list)
+    # A public Telegram channel, read through its web preview: the channel's username
+    # ("vtv24news") or its preview URL (https://t.me/s/NAME). type: social only.
+    channel: str | None = None
+
+    @field_validator("forum_search_url", "threads", "forum_pages", "forum_queries")
+    @classmethod
+    def _forum_fields(cls, value: Any, info: Any) -> Any:
+        if value and info.data.get("type", "forum") != "forum":
+            raise ValueError(f"{info.field_name} is for sources of type forum")
+        urls = [value] if isinstance(value, str) else value
+        if info.field_name != "forum_queries":
+            for url in urls:
+                if not url.startswith(("http://", "https://")):
+                    raise ValueError(f"not an http(s) URL: {url!r}")
+        if info.field_name == "forum_search_url" and value and value.count("{query}") != 1:
+            raise ValueError("needs {query} once, where the search words go")
+        if info.field_name == "forum_queries" and any(not q.strip() for q in value):
+            raise ValueError("empty query")
+        return value
+
+    @field_validator("channel")
+    @classmethod
+    def _telegram_channel(cls, channel: str | None, info: Any) -> str | None:
+        import re
+
+        if channel is None:
+            return None
+        if info.data.get("type", "social") != "social":
+            raise ValueError("channel (Telegram) is for sources of type social")
+        name = r"[A-Za-z][A-Za-z0-9_]{3,31}"
+        if not (re.fullmatch(name, channel)
+                or re.fullmatch(rf"https?://[^/\s]+/s/{name}/?", channel)):
+            raise ValueError("expected a channel username (5-32 letters, digits, _) or its "
+                             "preview URL https://t.me/s/NAME")
+        return channel
+
+
+# -- imports and submitted URLs (phuxanh/importer.py, phuxanh/submit.py) ---------------------
+
+# The Item fields an import profile can map a column to ("engagement.*": the public counts).
+IMPORT_FIELDS = (
+    "url", "id", "platform", "title", "text", "published_at", "source", "outlet", "author",
+    "source_type", "lang", "parent_id",
+    "engagement.likes", "engagement.shares", "engagement.comments", "engagement.views",
+)
+
+
+class ImportProfile(_Section):
+    """How to read one other tool's export (``phuxanh import FILE --profile NAME``)."""
+
+    # Our field -> the column holding it: a CSV/XLSX header, or a JSONL key (dotted for nested
+    # keys, "stats.likes"). A field not listed is read from a column of its own name.
+    columns: dict[str, str] = Field(default_factory=dict)
+    # strptime format of the date column ("%d/%m/%Y %H:%M"); None: ISO 8601, dd/mm/yyyy with
+    # or without a time, and the other forms Vietnamese sites print. No zone: Vietnam time.
+    date_format: str | None = None
+    source: str | None = None  # source key for rows without a source column value
+    source_type: Literal["news", "forum", "social", "video", "import"] | None = None
+    platform: str | None = None  # "facebook", "youtube", ... for rows without one
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)  # None: sniffed
+    encoding: str | None = None  # None: UTF-8 (BOM or not) or UTF-16 with a BOM, detected
+    sheet: str | None = None  # XLSX sheet name; None: the first sheet
+    # Rows that mention no tracked topic are rejected (as the crawler drops them) unless set.
+    keep_off_topic: bool = False
+
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, columns: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(columns) - set(IMPORT_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}; expected some of {list(IMPORT_FIELDS)}")
+        return columns
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, encoding: str | None) -> str | None:
+        import codecs
+
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(f"unknown text encoding {encoding!r}") from None
+        return encoding
+
+
+class ImportsConfig(_Section):
+    profiles: dict[str, ImportProfile] = Field(default_factory=dict)
+    # Where the CSV of rejected rows of each import goes (relative: under data_dir).
+    reports_dir: str = "import-reports"
+
+
+class SubmitConfig(_Section):
+    # Source key for a submitted page whose domain is not in sources.yaml.
+    source: str = "submitted"
+    # Refuse URLs whose host is a private, loopback or link-local address, so a dashboard user
+    # cannot make the server fetch the unit's internal network. Tests turn it on for 127.0.0.1.
+    allow_private_hosts: bool = False
+
 
 class Config(_Section):
     data_dir: Path = Path("var")
@@ -209,10 +405,32 @@ class Config(_Section):
     crawl: CrawlConfig = Field(default_factory=CrawlConfig)
     classify: ClassifyConfig = Field(default_factory=ClassifyConfig)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
     topics: list[Topic] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    imports: ImportsConfig = Field(default_factory=ImportsConfig)
+    submit: SubmitConfig = Field(default_factory=SubmitConfig)
     # Where the topics and sources came from, for messages.
     config_dir: Path = PACKAGE_CONFIG_DIR
+
+    @field_validator("retention")
+    @classmethod
+    def _retention_outlasts_crawl_window(cls, retention: RetentionConfig, info: Any
+                                         ) -> RetentionConfig:
+        # Items deleted while still inside the crawl window would be fetched and stored again
+        # by the next crawl, and deleted again by the next retention run, for ever.
+        crawl = info.data.get("crawl")  # absent when it failed its own checks
+        window = crawl.max_age_days if crawl is not None else None
+        short = {kind: days for kind, days in retention.days.items()
+                 if window is not None and days is not None and days < window}
+        if short:
+            kind, days = sorted(short.items())[0]
+            raise ValueError(
+                f"days.{kind} ({days}) is shorter than crawl.max_age_days ({window}): the "
+                "crawler would fetch deleted items again; keep them longer or lower "
+                "crawl.max_age_days"
+            )
+        return retention
 
     @property
     def sqlite_path(self) -> Path:
@@ -236,7 +454,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the file name
         raise ConfigError(f"{path}: cannot read ({exc})") from None
     try:
         data = yaml.safe_load(raw)
@@ -372,8 +590,9 @@ def load_config(
     data = _read_yaml(path)
     _find_secrets(data, path)
     config_dir = path.parent
-    topics_file = config_dir / str(data.pop("topics_file", "topics.yaml"))
-    sources_file = config_dir / str(data.pop("sources_file", "sources.yaml"))
+    # "topics_file:" left empty means the default, not a file named "None".
+    topics_file = config_dir / str(data.pop("topics_file", None) or "topics.yaml")
+    sources_file = config_dir / str(data.pop("sources_file", None) or "sources.yaml")
 
     merged = _merge(data, _env_overrides(env))
     if env.get("PHUXANH_DATA_DIR"):
@@ -388,5 +607,9 @@ def load_config(
     config.sources = _load_list(sources_file, "sources", Source)
     if not config.topics:
         raise ConfigError(f"{topics_file}: topics: at least one topic is needed")
-    config.data_dir = config.data_dir.expanduser().resolve()
+    try:
+        config.data_dir = config.data_dir.expanduser().resolve()
+    except (RuntimeError, ValueError, OSError) as exc:  # "~nobody/x", a NUL byte (fuzzing)
+        raise ConfigError(f"{path}: data_dir: {str(config.data_dir)!r} is not a usable folder "
+                          f"({exc}); set it there or in PHUXANH_DATA_DIR") from None
     return config

@@ -32,7 +32,9 @@ from phuxanh.store import open_store
 from phuxanh.store.base import SourceHealth
 
 Level = Literal["error", "warning", "info"]
-DISCOVERY = ("feeds", "sitemaps", "listings", "search")
+# How a source is reached: web discovery (news spider), forum and Telegram spiders, or an
+# official API connector (crawlers/connectors/).
+DISCOVERY = ("feeds", "sitemaps", "listings", "search", "forum", "telegram", "api")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ class SourcesCheck:
 
 def discovery(source: Source) -> list[str]:
     kinds = {"feeds": source.feeds, "sitemaps": source.sitemaps, "listings": source.listings,
-             "search": source.search_query}
+             "search": source.search_query,
+             "forum": source.forum_search_url or source.threads or source.forum_pages,
+             "telegram": source.channel, "api": source.api}
     return [kind for kind in DISCOVERY if kinds[kind]]
 
 
@@ -129,7 +133,8 @@ def find_problems(sources: Sequence[Source]) -> list[Finding]:
         if not discovery(source):
             findings.append(Finding(
                 "warning", source.key,
-                "nothing to crawl: no feeds, sitemaps, listings or search_query"))
+                "nothing to crawl: no feeds, sitemaps, listings, search_query, forum, "
+                "channel or api"))
         domain = (source.domain or "").lower().removeprefix("www.")
         if domain:
             for url in [*source.feeds, *source.sitemaps, *source.listings]:

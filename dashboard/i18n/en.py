@@ -74,7 +74,8 @@ MESSAGES: dict[str, str] = {
     ),
     "overview.coverage.latest_nothing": "{week}: no official positive or negative items yet.",
     "overview.coverage.explain": (
-        "Coverage index = official positive ÷ (official positive + negative)."
+        "Green: official positive items; red: negative items from every source. The "
+        "phủ xanh index also counts suspected misinformation (see the index chart above)."
     ),
     "overview.ratio": "{value} : 1",
     # figures
@@ -161,7 +162,8 @@ MESSAGES: dict[str, str] = {
     "review.correct_to": "Correct label",
     "review.dismiss": "Dismiss",
     "review.handled": "Handled",
-    "review.shortcuts": "Shortcuts: c confirm · d dismiss · n / j next item · k previous item",
+    "review.shortcuts": ("Shortcuts: c confirm · d dismiss · n / j next item · k previous item · "
+                         "a apply to the whole cluster · [ / ] previous / next page"),
     "review.done.confirmed": "Item confirmed. Moving to the next item.",
     "review.done.corrected": "Label corrected to {label}. Moving to the next item.",
     "review.done.dismissed": "Item dismissed. Moving to the next item.",
@@ -180,6 +182,42 @@ MESSAGES: dict[str, str] = {
     "review.correct_placeholder": "Choose a sentiment…",
     "review.response_placeholder": "https://… (required for Handled)",
     "review.response_url": "URL of the official response",
+    # submit a URL (dashboard/pages/submit.py)
+    "nav.submit": "Submit a link",
+    "submit.title": "Submit a link · Phủ xanh",
+    "submit.heading": "Submit a link",
+    "submit.subtitle": (
+        "Paste the link of a public page (an article, a post) about a tracked topic; it is "
+        "fetched, extracted, labelled and stored with your name as the submitter."
+    ),
+    "submit.url": "Link",
+    "submit.placeholder": "https://...",
+    "submit.button": "Submit",
+    "submit.forbidden": "Only reviewers and administrators can submit links.",
+    "submit.empty": "Paste a link starting with http:// or https://.",
+    "submit.stored": "Stored as a new item.",
+    "submit.updated": "This item was already stored; its content was refreshed.",
+    "submit.open": "Open the item",
+    "submit.topics": "Matches topics: {topics}",
+    "submit.off_topic": (
+        "Matches no tracked topic. It is stored anyway (you chose to submit it) but left out "
+        "of the topic charts."
+    ),
+    "submit.unknown_source": (
+        "The site is not in the sources list; filed under the source \"{source}\"."
+    ),
+    "submit.not_classified": (
+        "Not labelled yet ({detail}); the next classification run will label it."
+    ),
+    "submit.error.bad_url": "Not a valid link: {detail}",
+    "submit.error.private_host": "Pages on the internal network are not fetched: {detail}",
+    "submit.error.robots": "The site does not allow automated fetching (robots.txt): {detail}",
+    "submit.error.http_status": "The page answered HTTP error {status}: {detail}",
+    "submit.error.not_html": "Not a web page (HTML): {detail}",
+    "submit.error.too_large": "The page is too large: {detail}",
+    "submit.error.network": "Could not reach the page: {detail}",
+    "submit.error.redirects": "The page redirects too many times: {detail}",
+    "submit.error.no_text": "No article text found on the page: {detail}",
     "nav.search": "Search",
     "search.title": "Search · Phủ xanh",
     "search.heading": "Search",
@@ -263,3 +301,259 @@ MESSAGES: dict[str, str] = {
     "sources.col.silent_days": "Days without new items",
     "sources.col.last_error": "Last error",
 }
+
+# Overview filters, spike alerts, phủ xanh index and unique stories; review queue paging, bulk
+# decisions on a cluster and response times; the item's cluster (issue 5, screens 1, 3, 5).
+MESSAGES.update({
+    "overview.province": "Province",
+    "overview.province.all": "All provinces",
+    "overview.dates": "Publication dates",
+    "overview.period_dates": "From {start} to {end}",
+    "overview.no_items_filtered": (
+        "No items match the filters in the {weeks} weeks shown. Remove a filter (province, "
+        "source type) or widen the date range."
+    ),
+    "overview.kpi.index_note": (
+        "{positive} official positive / {against} negative or suspected misinformation"
+    ),
+    "overview.index.title": "Phủ xanh index per week, trend and target",
+    "overview.index.latest_above": "{week}: phủ xanh index {index}, target {target} met. {trend}",
+    "overview.index.latest_below": (
+        "{week}: phủ xanh index {index}, below the target of {target}. {trend}"
+    ),
+    "overview.index.latest_nothing": (
+        "{week}: no official positive, negative or suspected-misinformation item to compute "
+        "the index (target {target}). {trend}"
+    ),
+    "overview.index.trend": "Trend: {value} points per week.",
+    "overview.index.no_trend": "Not enough weeks with data for a trend.",
+    "overview.index.explain": (
+        "Phủ xanh index = official positive items ÷ (official positive items + negative or "
+        "suspected-misinformation items). The dashed line is the trend (linear regression), "
+        "the dotted line the configured target (dashboard.phu_xanh_target). Weeks without "
+        "data are left blank."
+    ),
+    "overview.stories.title": "Unique stories and all copies",
+    "overview.stories.summary": (
+        "{total} items in the period, from {originals} unique stories ({copies} copies or "
+        "re-publications, {per_story} items per story on average)."
+    ),
+    "overview.stories.nothing": "No items in the period.",
+    "overview.stories.explain": (
+        "A copy is an item whose text nearly duplicates one collected earlier (re-published, "
+        "quoted). Items not clustered yet count as unique stories; run `phuxanh dedup` to "
+        "cluster new items."
+    ),
+    "overview.alert.title": "Spike alerts",
+    "overview.alert.metric.negative": "share of negative items",
+    "overview.alert.metric.misinformation": "share of suspected misinformation",
+    "overview.alert.scope": " in {province}",
+    "overview.alert.spike": (
+        "{week}{scope}: {share} ({count}/{total} items), up {rise} points on the baseline of "
+        "{baseline} ({baseline_count}/{baseline_total} items in the previous {baseline_weeks} "
+        "weeks)."
+    ),
+    "overview.alert.open_queue": "Open the filtered review queue →",
+    "overview.alert.none": "No spike. This week against the baseline: {details}.",
+    "overview.alert.now_vs_baseline": "{metric} {share} (baseline {baseline})",
+    "overview.alert.no_baseline": (
+        "Not enough data in previous weeks to compare (at least {weeks} weeks with items and "
+        "{items} items needed; {have_weeks} weeks, {have_items} items so far). Run "
+        "`phuxanh crawl` regularly to build a baseline."
+    ),
+    "overview.alert.method": (
+        "An alert is raised when the latest week's share is at least {rise} points above the "
+        "baseline of the previous {weeks} weeks, with at least {count} items, and a one-sided "
+        "binomial test gives p < 0.01; checked for the whole selection and for each province."
+    ),
+    "figure.index": "Index",
+    "figure.phu_xanh.index": "Phủ xanh index",
+    "figure.phu_xanh.hover": (
+        "%{customdata[0]} official positive / %{customdata[1]} negative or suspected "
+        "misinformation"
+    ),
+    "figure.phu_xanh.trend": "Trend",
+    "figure.phu_xanh.target": "Target",
+    "figure.stories.total": "All items (copies included)",
+    "figure.stories.originals": "Unique stories",
+    "review.prev": "Previous page",
+    "review.next": "Next page",
+    "review.page": "Page {page}",
+    "review.count_page": "Items {first}–{last} of the queue{more}",
+    "review.count_more": " (more on the next page)",
+    "review.preset": "Filtered by an alert: {filters}.",
+    "review.preset.clear": "Clear",
+    "review.preset.province": "province {province}",
+    "review.preset.flag.negative": "negative items",
+    "review.preset.flag.misinfo": "suspected misinformation",
+    "review.first_seen": "First seen: {time}",
+    "review.open_detail": "Details",
+    "review.cluster.heading": "Near-duplicate cluster ({count} items)",
+    "review.cluster.original": "original",
+    "review.cluster.this": "this item",
+    "review.bulk": "Apply the decision to all {count} unreviewed copies in the cluster",
+    "review.bulk.done": "Applied to {applied}/{total} copies in the cluster.",
+    "review.bulk.conflicts": (
+        "{count} copies were reviewed by someone else first and were left as they were: "
+        "{titles}."
+    ),
+    "review.bulk.gone": "{count} copies are no longer in the store.",
+    "review.response_delay": "official response {delay} after first seen ({seen})",
+    "review.done.delay": "Time from first seen to the official response: {delay}.",
+    "duration.days_hours": "{days} d {hours} h",
+    "duration.hours_minutes": "{hours} h {minutes} min",
+    "duration.minutes": "{minutes} min",
+    "duration.under_minute": "under 1 min",
+    "item.response": "Official response",
+    "item.response_delay": "Time to response",
+    "item.trail_delay": "responded {delay} after first seen",
+    "item.cluster.original_badge": "original",
+    "item.cluster.this": "this item",
+    "item.cluster.more": "Only the first {count} items of the cluster are shown.",
+})
+
+# Coverage by outlet (Đưa tin) and the weekly report (Báo cáo tuần), issue 5 screens 2 and 7.
+MESSAGES.update({
+    "nav.coverage": "Coverage",
+    "nav.report": "Weekly report",
+    "outlets.title": "Coverage · Phủ xanh",
+    "outlets.heading": "Coverage by outlet",
+    "outlets.explain": (
+        "Items on the topic each outlet published per week (Monday – Sunday) against the target "
+        "it was given (weekly_target in config/sources.yaml). The running week is not judged yet."),
+    "outlets.weeks": "Weeks",
+    "outlets.weeks_option": "{weeks} weeks",
+    "outlets.export_csv": "Export CSV",
+    "outlets.export_xlsx": "Export Excel (XLSX)",
+    "outlets.figure.title": "Items against target · {week}",
+    "outlets.figure.items": "Items {week}",
+    "outlets.figure.target": "Target per week",
+    "outlets.table.title": "Items per week",
+    "outlets.col.outlet": "Outlet",
+    "outlets.col.key": "Source key",
+    "outlets.col.official": "Official",
+    "outlets.col.target": "Target/week",
+    "outlets.col.running": "{week} (running)",
+    "outlets.col.total": "Total",
+    "outlets.col.status": "Latest week",
+    "outlets.col.silent": "Silent",
+    "outlets.status.met": "Target met",
+    "outlets.status.under": "Below target",
+    "outlets.status.zero": "No items",
+    "outlets.status.none": "No target",
+    "outlets.status.running": "Week not over",
+    "outlets.silent_badge": "Silent",
+    "outlets.official_badge": "official",
+    "outlets.yes": "Yes",
+    "outlets.no": "No",
+    "outlets.silent": (
+        "{count} outlets fell silent (no item in the latest {weeks} complete weeks although they "
+        "have a target or covered the topic before): {outlets}."),
+    "outlets.no_silent": "No outlet fell silent in the latest complete week.",
+    "outlets.empty": (
+        "No outlet to show: add sources (and weekly_target) to config/sources.yaml, then run "
+        "phuxanh crawl."),
+    "outlets.empty_press": (
+        "Your account has no outlet assigned. Ask an administrator (phuxanh users add ... "
+        "--outlet)."),
+    "outlets.store_empty": (
+        "The store holds no item yet, so every count is 0. Run phuxanh crawl or make demo."),
+    "outlets.scope_press": "You see the {count} outlets assigned to your account.",
+    "report.title": "Weekly report · Phủ xanh",
+    "report.heading": "Weekly report",
+    "report.subtitle": "A weekly brief: preview it here, download it as PDF (A4) or Excel.",
+    "report.week": "Week",
+    "report.week_option": "{week_key}: {start} – {end}",
+    "report.week_option_running": "{label} (running)",
+    "report.download_pdf": "Download PDF",
+    "report.download_xlsx": "Download Excel (XLSX)",
+    "report.doc_title": "Weekly report {week}/{year}",
+    "report.period": "From {start} to {end}",
+    "report.scope_all": "Scope: every monitored source.",
+    "report.scope_outlets": "Scope: the outlets {outlets}.",
+    "report.partial": "This week is not over: the numbers will still change.",
+    "report.footer": (
+        "phuxanh · Weekly report {week_key} · generated {generated} · labels suggested by "
+        "the model, reviewed labels take precedence"),
+    "report.page": "Page {page}",
+    "report.week_short": "W{week}",
+    "report.change": "{value} on the week before",
+    "report.change.same": "unchanged on the week before",
+    "report.change_points": "{value} points on the week before",
+    "report.kpi.total": "Items",
+    "report.kpi.total_note": "{unclassified} not yet classified",
+    "report.kpi.originals": "Unique stories (copies not counted)",
+    "report.kpi.originals_note": "{copies} copies and reposts",
+    "report.kpi.official_positive": "Positive items from official channels",
+    "report.kpi.official_positive_note": "of {positive} positive items",
+    "report.kpi.against": "Negative or suspected misinformation",
+    "report.kpi.against_note": "{negative} negative · {misinformation} suspected misinformation",
+    "report.kpi.index": "Phủ xanh index",
+    "report.kpi.index_note": "official positive / (official positive + negative, suspected)",
+    "report.kpi.explain": (
+        "An item both negative and suspected misinformation counts once. Labels are the model's "
+        "suggestions; reviewed labels take precedence."),
+    "report.section.volume": "Items per week by sentiment",
+    "report.section.balance": (
+        "Phủ xanh: official positive items against negative and suspected misinformation"),
+    "report.section.narratives": "Most frequent false narratives",
+    "report.section.coverage": "Outlets' coverage against their targets",
+    "report.section.handled": "Items handled this week",
+    "report.series.official_positive": "Positive, official channels",
+    "report.series.against": "Negative or suspected misinformation",
+    "report.narratives.none": "No item this week seems to repeat a false narrative.",
+    "report.narratives.unmatched": "(suspected, no known narrative matched)",
+    "report.narratives.no_rebuttal": "no rebuttal yet",
+    "report.narratives.col.rank": "#",
+    "report.narratives.col.id": "Narrative id",
+    "report.narratives.col.claim": "Narrative",
+    "report.narratives.col.count": "Items",
+    "report.narratives.col.rebuttal": "Rebuttal",
+    "report.link": "Open link",
+    "report.coverage.silent": "Silent outlets: {outlets}.",
+    "report.coverage.no_silent": "No outlet fell silent.",
+    "report.coverage.running": "* Week still running: not judged yet.",
+    "report.coverage.legend": (
+        "Green: target met · orange: below target · red: a target and no item · grey: week not "
+        "over. Silent: no item in the latest complete week although the outlet has a target or "
+        "covered the topic before."),
+    "report.handled.more": "… and {count} more ({total} in all; the Excel file lists them all).",
+    "report.handled.none": "No item was marked handled this week.",
+    "report.handled.col.item": "Item",
+    "report.handled.col.url": "URL",
+    "report.handled.col.outlet": "Source",
+    "report.handled.col.first_seen": "First seen",
+    "report.handled.col.handled_at": "Handled",
+    "report.handled.col.time": "Response time",
+    "report.handled.col.hours": "Response time (hours)",
+    "report.handled.col.response": "Official response",
+    "report.hours": "{value} h",
+    "report.days_hours": "{days} d {hours} h",
+    "report.sheet.summary": "Summary",
+    "report.sheet.trend": "Trend",
+    "report.sheet.narratives": "Narratives",
+    "report.sheet.coverage": "Coverage",
+    "report.sheet.handled": "Handled",
+    "report.meta.week": "Week",
+    "report.meta.from": "From",
+    "report.meta.to": "To",
+    "report.meta.topic": "Topic",
+    "report.meta.scope": "Scope",
+    "report.meta.generated": "Generated",
+    "report.col.metric": "Measure",
+    "report.col.this_week": "Week {week_key}",
+    "report.col.previous_week": "Week before ({week_key})",
+    "report.col.week": "Week (ISO)",
+    "report.col.monday": "Monday",
+    "report.metric.total": "Items",
+    "report.metric.originals": "Unique stories",
+    "report.metric.copies": "Copies and reposts",
+    "report.metric.positive": "Positive",
+    "report.metric.neutral": "Neutral",
+    "report.metric.negative": "Negative",
+    "report.metric.unclassified": "Not classified",
+    "report.metric.official_positive": "Positive, official channels",
+    "report.metric.misinformation": "Suspected misinformation",
+    "report.metric.against": "Negative or suspected misinformation",
+    "report.metric.index": "Phủ xanh index",
+})

@@ -134,3 +134,16 @@ def test_find_problems_is_pure_and_lenient_on_www_and_subdomains() -> None:
         Source(key="b", name="B", domain="baob.vn", feeds=["https://baob.vn/x.rss"]),
     ]
     assert find_problems(sources) == []
+
+
+def test_forum_telegram_and_api_sources_count_as_reachable() -> None:
+    from phuxanh.sources_check import discovery
+
+    sources = [
+        Source(key="voz", name="VOZ", type="forum", domain="voz.vn",
+               forum_search_url="https://voz.vn/search/?q={query}"),
+        Source(key="kenh", name="Kênh", type="social", channel="kenhmau"),
+        Source(key="yt", name="YouTube", type="video", api="youtube"),
+    ]
+    assert [discovery(s) for s in sources] == [["forum"], ["telegram"], ["api"]]
+    assert not [f for f in find_problems(sources) if "nothing to crawl" in f.message]

@@ -54,7 +54,12 @@ def call_overview(client: Any, topic: str) -> dict[str, Any]:
             {"id": ids.OVERVIEW_CONTENT, "property": "children"},
             {"id": ids.OVERVIEW_PERIOD, "property": "children"},
         ],
-        "inputs": [{"id": ids.OVERVIEW_TOPIC, "property": "value", "value": topic}],
+        "inputs": [{"id": ids.OVERVIEW_TOPIC, "property": "value", "value": topic},
+                   # the other filters, as a browser sends them before anyone touches them
+                   {"id": overview.OVERVIEW_PROVINCE, "property": "value", "value": ""},
+                   {"id": overview.OVERVIEW_SOURCE_TYPE, "property": "value", "value": ""},
+                   {"id": overview.OVERVIEW_DATES, "property": "start_date", "value": None},
+                   {"id": overview.OVERVIEW_DATES, "property": "end_date", "value": None}],
         "changedPropIds": [f"{ids.OVERVIEW_TOPIC}.value"],
         "state": [],
     }

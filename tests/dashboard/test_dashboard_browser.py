@@ -276,3 +276,100 @@ def test_an_expired_session_goes_back_to_the_login_page(
     choose_topic(browser, "Chuyển đổi số")  # the callback gets 401
     notice = wait_for(browser, "#login-notice")
     assert notice.text == "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."
+
+
+def test_coverage_and_weekly_report_pages_and_the_pdf_download(
+    browser, live_server, config, store, make_item, screenshot_dir, signed_in, tmp_path
+) -> None:
+    """Đưa tin and Báo cáo tuần open from the navigation with no console error; the weekly
+    PDF downloads through Chromium and reads back as the Vietnamese report."""
+    import time
+
+    from pypdf import PdfReader
+
+    from dashboard.pages import coverage as coverage_page
+    from dashboard.pages import report as report_page
+    from phuxanh.config import Source
+
+    config.sources = [
+        Source(key="baochinhphu", name="Báo Điện tử Chính phủ", official=True, weekly_target=4),
+        Source(key="nhandan", name="Nhân Dân", official=True, weekly_target=2),
+        Source(key="diendan", name="Diễn đàn mẫu", type="forum"),
+    ]
+    sample = sample_items(make_item)
+    store.upsert(sample.items)
+    base_url = live_server(create_app(config, store))
+    signed_in(base_url)
+
+    wait_for(browser, f"#{coverage_page.NAV}").click()
+    table = wait_for(browser, f"#{coverage_page.TABLE}")
+    wait_for(browser, f"#{coverage_page.GRAPH} .main-svg")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Đưa tin của các đơn vị"
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert [row.get_attribute("data-source") for row in rows] == [
+        "baochinhphu", "nhandan", "diendan"]
+    assert "Nhân Dân" in text(browser, coverage_page.SILENT)  # a target and never an item
+    assert rows[1].get_attribute("class") == "problem"
+    screenshot(browser, screenshot_dir / "coverage.png")
+    assert_clean_console_and_offline(browser, base_url)
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
+    wait_for(browser, f"#{report_page.NAV}").click()
+    last_week = sample.this_monday - timedelta(weeks=1)
+    year, week, _ = last_week.isocalendar()
+    wait(browser).until(lambda d: d.find_element(By.ID, report_page.TITLE).text
+                        == f"Báo cáo tuần {week}/{year}")
+    wait_for(browser, f"#{report_page.VOLUME_GRAPH} .main-svg")
+    wait_for(browser, f"#{report_page.BALANCE_GRAPH} .main-svg")
+    wait_for(browser, "#report-coverage-table")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Báo cáo tuần"
+    screenshot(browser, screenshot_dir / "report.png")
+
+    browser.find_element(By.ID, report_page.PDF_BUTTON).click()
+    name = f"phuxanh-bao-cao-tuan-{year}-W{week:02d}.pdf"
+    wait(browser, 30).until(lambda _d: (downloads / name).is_file()
+                            and not list(downloads.glob("*.crdownload")))
+    time.sleep(0.2)  # not a timing assertion: lets Chromium close the finished file
+    reader = PdfReader(downloads / name)
+    words = " ".join(reader.pages[0].extract_text().split())
+    assert f"Báo cáo tuần {week}/{year}" in words and "Chỉ số phủ xanh" in words
+    exports = store.audit_log(limit=5, action="export")
+    assert [entry.target for entry in exports] == [name]
+    assert_clean_console_and_offline(browser, base_url)
+
+
+def test_a_bulk_confirm_on_a_cluster_persists(
+    browser, live_server, config, store, flagged, reviewer_account, screenshot_dir
+) -> None:
+    from dashboard.pages import review as review_page
+
+    items = flagged(negative=3, misinformation=1)
+    top = items[3]  # suspected misinformation: first in the queue
+    store.save_cluster(top.id, None, [], "c1", is_original=True)
+    for copy in items[:2]:
+        store.save_cluster(copy.id, None, [], "c1", is_original=False)
+    base_url = live_server(create_app(config, store))
+    log_in(browser, base_url, *reviewer_account)
+    wait_for(browser, f"#{ids.AUTH_USER}")
+    browser.get(base_url + review_page.PATH)
+    wait_for(browser, f"#{review_page.REVIEW_CLUSTER}")
+    assert browser.find_element(By.ID, ids.REVIEW_ITEM_TITLE).text == top.title
+    bulk = wait_for(browser, f"#{review_page.REVIEW_BULK} input[type=checkbox]")
+    assert "cả 2 bản sao" in browser.find_element(By.ID, review_page.REVIEW_BULK).text
+    screenshot(browser, screenshot_dir / "review-cluster.png")
+    bulk.click()
+    browser.find_element(By.ID, ids.REVIEW_CONFIRM).click()
+    wait(browser).until(lambda d: "Đã áp dụng cho 2/2 bản sao" in d.find_element(
+        By.ID, ids.REVIEW_MESSAGE).text)
+    wait(browser).until(lambda d: len(d.find_elements(
+        By.CSS_SELECTOR, f"#{ids.REVIEW_QUEUE} input[type=radio]")) == 1)
+    for item in (top, *items[:2]):
+        review = store.get(item.id).review
+        assert (review.status, review.reviewer) == ("confirmed", reviewer_account[0])
+    browser.refresh()
+    wait_for(browser, f"#{ids.REVIEW_ITEM_TITLE}")
+    assert browser.find_element(By.ID, ids.REVIEW_ITEM_TITLE).text == items[2].title
+    assert_clean_console_and_offline(browser, base_url)
