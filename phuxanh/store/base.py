@@ -228,6 +228,19 @@ class Store(Protocol):
 
     def audit_log(self, limit: int = 100, action: str | None = None) -> list[AuditEntry]: ...
 
+    # -- retention (phuxanh.retention decides what expired, the store removes it) -------------
+
+    def delete_items(self, ids: Iterable[str]) -> int:
+        """Remove these items and everything kept for them (search index, topic and cluster
+        rows, rollup counts), so counts and searches no longer see them. A removed cluster
+        original hands that role to the earliest remaining copy. Unknown ids are ignored;
+        returns how many of ``ids`` existed."""
+        ...
+
+    def prune_audit(self, before: datetime) -> int:
+        """Remove audit entries written before ``before`` (aware); returns how many."""
+        ...
+
     def stats(self) -> StoreStats: ...
 
     # -- source health ------------------------------------------------------------------------
@@ -252,6 +265,11 @@ class Store(Protocol):
         """The member of a cluster marked as its original."""
         ...
 
+    def cluster_members(self, cluster_id: str, limit: int = 50) -> list[Item]:
+        """Up to ``limit`` members of a cluster, its original first, then the copies by
+        publication time (then id, so the order is stable); [] for an unknown cluster."""
+        ...
+
     def save_cluster(
         self,
         item_id: str,
@@ -264,6 +282,25 @@ class Store(Protocol):
         """In one transaction: keep the item's signature and band keys, put it in
         ``cluster_id`` (as its original or a copy), and mark ``demote`` (the previous original)
         as a copy."""
+        ...
+
+    # -- moving data between stores (phuxanh.migrate) ----------------------------------------
+
+    def restore_items(self, entries: Iterable[tuple[Item, int]]) -> int:
+        """Write items exactly as given, with their review version (no upsert merge): the
+        target side of a migration. Idempotent; returns how many were written."""
+        ...
+
+    def iter_audit(self, batch_size: int = 500) -> Iterator[AuditEntry]:
+        """The whole audit log, oldest first."""
+        ...
+
+    def restore_audit(self, entries: Iterable[AuditEntry]) -> int:
+        """Append entries keeping their own time (``audit`` stamps now); returns how many."""
+        ...
+
+    def iter_source_runs(self, batch_size: int = 500) -> Iterator[SourceRun]:
+        """Every recorded source run, oldest first (``record_source_runs`` writes them)."""
         ...
 
     def close(self) -> None: ...

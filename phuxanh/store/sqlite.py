@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -78,6 +79,20 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def _set_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch to WAL. On a brand-new file another process may be creating the tables: the
+    switch then answers "database is locked" at once (SQLite does not wait on a lock upgrade
+    that could deadlock), so wait a moment and try again (found by tests/faults)."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 def _now() -> datetime:
     return datetime.now(VN_TZ)
 
@@ -108,7 +123,7 @@ class SQLiteStore:
                     check_same_thread=False,
                 )
                 conn.row_factory = sqlite3.Row
-                conn.execute("PRAGMA journal_mode = WAL")
+                _set_wal(conn)
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
             except sqlite3.Error as exc:
@@ -138,17 +153,31 @@ class SQLiteStore:
 
     def _migrate(self) -> None:
         conn = self._conn()
-        try:
-            current = conn.execute("PRAGMA user_version").fetchone()[0]
-            for version, script in _migrations():
-                if version > current:
-                    conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                    )
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: cannot migrate the store ({exc})") from None
+        for _attempt in range(len(_migrations()) + 1):
+            current = None
+            try:
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                for version, script in _migrations():
+                    if version > current:
+                        conn.executescript(
+                            f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\n"
+                            "COMMIT;"
+                        )
+                        current = version
+                return
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                # Two processes opening a new store at once (the dashboard and a crawl started
+                # together): the other one ran this migration between our read of user_version
+                # and our write. Read it again and go on from there; otherwise it is an error.
+                try:
+                    now = conn.execute("PRAGMA user_version").fetchone()[0]
+                except sqlite3.Error:
+                    now = current
+                if current is None or now <= current:
+                    raise StoreError(f"{self.path}: cannot migrate the store ({exc})") from None
+        raise StoreError(f"{self.path}: cannot migrate the store (its version kept changing)")
 
     @property
     def schema_version(self) -> int:
@@ -316,6 +345,78 @@ class SQLiteStore:
     ) -> None:
         with self._write() as conn:
             self._audit(conn, actor, action, target, details)
+
+    # -- retention: deleting items and old audit entries (phuxanh.retention) -----------------
+
+    def delete_items(self, ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+        deleted = 0
+        for start in range(0, len(ids), _BATCH):  # one short transaction per batch
+            with self._write() as conn:
+                stored = self._stored(conn, ids[start:start + _BATCH])
+                orphaned: set[str] = set()
+                periods: set[tuple[str, str]] = set()  # (day, week) of the removed counts
+                for rowid, _version, item in stored.values():
+                    self._rollup(conn, item, -1)
+                    periods.update((key[0], key[1]) for key in rollup_keys(item))
+                    conn.execute(
+                        "INSERT INTO items_fts (items_fts, rowid, title, body) "
+                        "VALUES ('delete', ?, ?, ?)",
+                        (rowid, *fts_values(item)),
+                    )
+                    # Explicit rather than left to ON DELETE CASCADE, which needs the pragma;
+                    # each lookup uses an index (item_topics_item: migration 0005).
+                    for table in ("item_topics", "item_minhash", "item_lsh"):
+                        conn.execute(f"DELETE FROM {table} WHERE item_rowid = ?", (rowid,))
+                    conn.execute("DELETE FROM items WHERE rowid = ?", (rowid,))
+                    if item.cluster_id and item.is_original:
+                        orphaned.add(item.cluster_id)
+                for cluster_id in sorted(orphaned):
+                    self._promote_original(conn, cluster_id)
+                self._drop_empty_rollups(conn, periods)
+                deleted += len(stored)
+        return deleted
+
+    def _promote_original(self, conn: sqlite3.Connection, cluster_id: str) -> None:
+        """A cluster whose original was deleted keeps one original (its earliest member), so
+        "one per story" counts still count the story."""
+        rows = conn.execute(
+            "SELECT rowid, review_version, doc, is_original FROM items WHERE cluster_id = ? "
+            "ORDER BY is_original DESC, published_ts, id LIMIT 1",
+            (cluster_id,),
+        ).fetchall()
+        if rows and not rows[0]["is_original"]:
+            old = Item.from_stored(rows[0]["doc"])
+            new = old.model_copy(update={"is_original": True})
+            self._replace(conn, rows[0]["rowid"], old, new, rows[0]["review_version"])
+
+    def _drop_empty_rollups(self, conn: sqlite3.Connection, periods: set[tuple[str, str]]
+                            ) -> None:
+        """Rollup rows counting nothing (left by deletions) go, so years of retention do not
+        leave the rollups full of zeros; both lookups use the tables' key prefix."""
+        if not periods:
+            return
+        days = sorted({day for day, _ in periods})
+        weeks = sorted({week for _, week in periods})
+        conn.execute(
+            f"DELETE FROM daily_rollup WHERE day IN ({','.join('?' * len(days))}) AND n = 0",
+            days,
+        )
+        conn.execute(
+            f"DELETE FROM weekly_rollup WHERE week IN ({','.join('?' * len(weeks))}) AND n = 0",
+            weeks,
+        )
+
+    def prune_audit(self, before: datetime) -> int:
+        if before.tzinfo is None:
+            raise ValueError("prune_audit needs an aware datetime")
+        with self._write() as conn:
+            # julianday() reads the stored offsets, so the comparison is by instant.
+            cursor = conn.execute(
+                "DELETE FROM audit_log WHERE julianday(at) < julianday(?)",
+                (before.isoformat(),),
+            )
+        return int(cursor.rowcount)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -563,6 +664,16 @@ class SQLiteStore:
         ).fetchone()
         return Item.from_stored(row["doc"]) if row else None
 
+    def cluster_members(self, cluster_id: str, limit: int = 50) -> list[Item]:
+        # items_cluster (a partial index on cluster_id) finds the members; a cluster is a
+        # handful of syndicated copies, so sorting them here costs nothing.
+        rows = self._conn().execute(
+            "SELECT doc FROM items WHERE cluster_id = ? "
+            "ORDER BY is_original DESC, published_ts, id LIMIT ?",
+            (cluster_id, limit),
+        ).fetchall()
+        return [Item.from_stored(row["doc"]) for row in rows]
+
     def save_cluster(
         self,
         item_id: str,
@@ -649,6 +760,60 @@ class SQLiteStore:
                        json.loads(r["details"]))
             for r in rows
         ]
+
+    # -- moving data between stores (phuxanh.migrate) ----------------------------------------
+
+    def restore_items(self, entries: Iterable[tuple[Item, int]]) -> int:
+        batch = {item.id: (item, version) for item, version in entries}
+        with self._write() as conn:
+            stored = self._stored(conn, list(batch))
+            for item_id, (item, version) in batch.items():
+                if item_id in stored:
+                    rowid, _version, old = stored[item_id]
+                    self._replace(conn, rowid, old, item, version)
+                else:
+                    self._insert(conn, item, version)
+        return len(batch)
+
+    def iter_audit(self, batch_size: int = 500) -> Iterator[AuditEntry]:
+        last = 0
+        while True:
+            rows = self._conn().execute(
+                "SELECT id, at, actor, action, target, details FROM audit_log WHERE id > ? "
+                "ORDER BY id LIMIT ?",
+                (last, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            for r in rows:
+                yield AuditEntry(datetime.fromisoformat(r["at"]), r["actor"], r["action"],
+                                 r["target"], json.loads(r["details"]))
+
+    def restore_audit(self, entries: Iterable[AuditEntry]) -> int:
+        rows = [(e.at.isoformat(), e.actor, e.action, e.target, dumps(e.details))
+                for e in entries]
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO audit_log (at, actor, action, target, details) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def iter_source_runs(self, batch_size: int = 500) -> Iterator[SourceRun]:
+        last = 0
+        while True:
+            rows = self._conn().execute(
+                "SELECT * FROM source_runs WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            for r in rows:
+                yield SourceRun(r["source"], datetime.fromisoformat(r["started_at"]),
+                                datetime.fromisoformat(r["finished_at"]), r["fetched"], r["new"],
+                                r["not_modified"], r["dropped"], r["errors"], r["error_sample"])
 
     def stats(self) -> StoreStats:
         conn = self._conn()

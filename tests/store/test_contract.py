@@ -424,3 +424,198 @@ def test_source_health(store: Store) -> None:
     assert bad.last_new_item_at is None
     assert bad.silent_days(day + timedelta(days=3)) is None
     assert good.silent_days(day + timedelta(days=3, hours=1)) == 3
+
+
+def test_cluster_members_original_first_then_copies_by_date(store: Store) -> None:
+    day = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    original = make_item(1, published_at=day)
+    late, early = (make_item(n, published_at=day + timedelta(hours=h)) for n, h in ((2, 5),
+                                                                                   (3, 1)))
+    outsider = make_item(4, published_at=day)
+    store.upsert([original, late, early, outsider])
+    store.save_cluster(original.id, None, [], "c1", is_original=True)
+    for copy in (late, early):
+        store.save_cluster(copy.id, None, [], "c1", is_original=False)
+    store.save_cluster(outsider.id, None, [], "c2", is_original=True)
+    members = store.cluster_members("c1")
+    assert [m.id for m in members] == [original.id, early.id, late.id]
+    assert [m.is_original for m in members] == [True, False, False]
+    assert [m.id for m in store.cluster_members("c1", limit=2)] == [original.id, early.id]
+    assert store.cluster_members("no-such-cluster") == []
+
+
+# -- retention: delete_items / prune_audit ---------------------------------------------------
+
+def test_delete_items_removes_items_and_everything_kept_for_them(store: Store) -> None:
+    day = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    items = [make_item(n, published_at=day + timedelta(days=n), text=f"Tin Đà Nẵng số {n}",
+                       topics=["chi-thi-57", "an-ninh"] if n % 2 else ["chi-thi-57"])
+             for n in range(4)]
+    store.upsert(items)
+    store.set_labels([LabelUpdate(i.id, SENT["negative"], Misinformation(
+        label="likely", score=0.8, model="m@1")) for i in items])
+    store.set_review(items[1].id, Review(status="confirmed"), 0, "reviewer1")
+    doomed, kept = [items[0].id, items[1].id], [items[2].id, items[3].id]
+
+    assert store.delete_items([*doomed, doomed[0], "no-such-id"]) == 2
+    assert store.delete_items(doomed) == 0
+    assert store.get(doomed[0]) is None and store.get(doomed[1]) is None
+    assert store.existing_ids([*doomed, *kept]) == set(kept)
+    assert store.count() == 2
+    assert sum(row.count for row in store.aggregate("day")) == 2
+    assert sum(row.count for row in store.aggregate("week", ["topic"])) == 3
+    assert weekly(store) == {(date(2026, 3, 9), "negative"): 2}
+    assert store.search("da nang").total == 2
+    assert {h.item.id for h in store.search("da nang").hits} == set(kept)
+    assert {e.item.id for e in store.review_queue(
+        ItemFilter(include_undated=True))} <= set(kept)
+    assert {i.id for i in store.iter_items()} == set(kept)
+    assert store.stats().total == 2 and store.stats().reviewed == 0
+    # Nothing left behind: the same item stored again is new, found once.
+    assert store.upsert([items[0]]).inserted == 1
+    assert store.search("da nang so 0").total == 1
+    assert store.count() == 3
+
+
+def test_deleting_a_cluster_original_promotes_its_earliest_copy(store: Store) -> None:
+    day = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    original, early, late = (make_item(n, published_at=day + timedelta(hours=n))
+                             for n in (1, 2, 3))
+    store.upsert([original, early, late])
+    store.save_cluster(original.id, None, [], "c1", is_original=True)
+    for copy in (early, late):
+        store.save_cluster(copy.id, None, [], "c1", is_original=False)
+    originals = ItemFilter(originals_only=True, include_undated=True)
+    assert store.count(originals) == 1
+    assert store.delete_items([original.id]) == 1
+    promoted = store.cluster_original("c1")
+    assert promoted is not None and promoted.id == early.id
+    assert store.count(originals) == 1
+    assert store.count() == 2
+
+
+def test_prune_audit_removes_only_older_entries(store: Store) -> None:
+    store.audit("a", "login", "x")
+    store.audit("b", "export", "y")
+    assert store.prune_audit(datetime.now(UTC) - timedelta(days=1)) == 0
+    assert len(store.audit_log()) == 2
+    assert store.prune_audit(datetime.now(UTC) + timedelta(minutes=1)) == 2
+    assert store.audit_log() == []
+
+
+# -- edge cases every backend answers alike (issue 6) -----------------------------------------
+
+def test_dd_and_nfd_in_text_and_queries(store: Store) -> None:
+    store.upsert([make_item(1, title=unicodedata.normalize("NFD", "Đường dây nóng Điện Biên"),
+                            text="Người dân gọi đến."),
+                  make_item(2, title="Dương tính", text="Không liên quan.")])
+    stored = store.get(make_item(1).id)
+    assert stored is not None and stored.title == "Đường dây nóng Điện Biên"  # kept as NFC
+    for query in ("đường dây", unicodedata.normalize("NFD", "đường dây"), "duong day",
+                  "DUONG DAY", "Đuong day", "dien bien", "ĐIỆN BIÊN"):
+        page = store.search(query)
+        assert [h.item.id for h in page.hits] == [make_item(1).id], query
+    assert store.search("duong").total == 2  # "Đường" and "Dương" both fold to "duong"
+    assert store.search("dương").total == 2  # matching is on folded text only
+
+
+def test_day_boundaries_at_2330_and_0030_vietnam_time(store: Store) -> None:
+    late = make_item(1, published_at=datetime(2026, 3, 10, 23, 30, tzinfo=VN_TZ))
+    # 00:30 on the 11th in Hà Nội, given in UTC (17:30 on the 10th).
+    early = make_item(2, published_at=datetime(2026, 3, 10, 17, 30, tzinfo=UTC))
+    store.upsert([late, early])
+    days = {row.period: row.count for row in store.aggregate("day")}
+    assert days == {date(2026, 3, 10): 1, date(2026, 3, 11): 1}
+    only_11 = ItemFilter(date_from=date(2026, 3, 11))
+    assert [i.id for i in store.iter_items(only_11)] == [early.id]
+    assert store.count(ItemFilter(date_to=date(2026, 3, 10))) == 1
+    assert store.search("", ItemFilter(date_from=date(2026, 3, 10), date_to=date(2026, 3, 10))
+                        ).hits[0].item.id == late.id
+
+
+def test_sunday_monday_boundary_in_weeks_and_filters(store: Store) -> None:
+    sunday = make_item(1, published_at=datetime(2026, 3, 15, 23, 59, tzinfo=VN_TZ))
+    monday = make_item(2, published_at=datetime(2026, 3, 16, 0, 0, tzinfo=VN_TZ))
+    store.upsert([sunday, monday])
+    assert weekly(store) == {(date(2026, 3, 9), ""): 1, (date(2026, 3, 16), ""): 1}
+    whole_week = ItemFilter(date_from=date(2026, 3, 9), date_to=date(2026, 3, 15))
+    assert [r.count for r in store.aggregate("week", filters=whole_week)] == [1]
+    assert store.stats().weekly == {("2026-W11", "", False): 1, ("2026-W12", "", False): 1}
+
+
+def test_review_queue_ties_on_date_and_priority_page_stably(store: Store) -> None:
+    same = datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ)
+    items = [make_item(n, published_at=same) for n in range(12)]
+    store.upsert(items)
+    store.set_labels([LabelUpdate(i.id, SENT["negative"]) for i in items])
+    for order in ("priority", "newest"):
+        pages = [store.review_queue(order=order, limit=5, offset=o) for o in (0, 5, 10)]  # type: ignore[arg-type]
+        seen = [e.item.id for page in pages for e in page]
+        assert [len(p) for p in pages] == [5, 5, 2]
+        assert seen == sorted(i.id for i in items), order  # ties broken by id, both backends
+
+
+def test_queue_reads_follow_updates_at_once(store: Store) -> None:
+    items = [make_item(n, published_at=datetime(2026, 3, 10, 8, n, tzinfo=VN_TZ))
+             for n in range(4)]
+    store.upsert(items)
+    store.set_labels([LabelUpdate(i.id, SENT["negative"]) for i in items])
+    assert len(store.review_queue()) == 4
+    store.set_review(items[0].id, Review(status="dismissed"), 0, "r1")
+    store.set_labels([LabelUpdate(items[1].id, SENT["positive"])])
+    edited = type(items[2]).model_validate({**items[2].model_dump(), "text": "Đã sửa.",
+                                            "content_hash": ""})
+    store.upsert([edited])  # content changed: its label is dropped, so it leaves the queue
+    assert [e.item.id for e in store.review_queue()] == [items[3].id]
+    store.set_labels([LabelUpdate(items[2].id, Sentiment(label="negative", score=0.99,
+                                                         model="m@1"))])
+    queue = store.review_queue()
+    assert [e.item.id for e in queue] == [items[2].id, items[3].id]
+    assert [e.version for e in queue] == [0, 0]
+    store.set_review(items[2].id, Review(status="confirmed"), queue[0].version, "r2")
+    assert [e.item.id for e in store.review_queue()] == [items[3].id]
+    reviewed = store.review_queue(ItemFilter(include_undated=True,
+                                             review_statuses=["confirmed", "dismissed"]))
+    assert {e.item.id: e.version for e in reviewed} == {items[0].id: 1, items[2].id: 1}
+    assert store.count(ItemFilter(review_statuses=["unreviewed"])) == 2
+
+
+# -- moving data between stores (phuxanh.migrate) -------------------------------------------
+
+def test_restore_items_keeps_reviews_versions_and_labels_as_given(store: Store) -> None:
+    item = make_item(1).model_copy(update={
+        "sentiment": SENT["negative"],
+        "review": Review(status="corrected", sentiment="neutral", reviewer="r1",
+                         reviewed_at=datetime(2026, 3, 12, 9, 0, tzinfo=VN_TZ)),
+        "cluster_id": "c1",
+    })
+    assert store.restore_items([(item, 3), (make_item(2), 0)]) == 2
+    assert store.get(item.id) == item
+    assert store.get_version(item.id) == 3
+    assert weekly(store) == {(date(2026, 3, 9), "neutral"): 1, (date(2026, 3, 9), ""): 1}
+    assert store.restore_items([(item, 3)]) == 1  # idempotent
+    assert store.count() == 2
+    with pytest.raises(ReviewConflict):
+        store.set_review(item.id, Review(status="confirmed"), 0, "r2")
+    assert store.set_review(item.id, Review(status="confirmed"), 3, "r2") == 4
+
+
+def test_audit_and_source_runs_are_read_back_whole_oldest_first(store: Store) -> None:
+    from phuxanh.store.base import AuditEntry, SourceRun
+
+    at = datetime(2025, 1, 2, 3, 4, 5, tzinfo=VN_TZ)
+    store.audit("admin", "login", "dashboard")
+    restored = [AuditEntry(at + timedelta(minutes=n), f"u{n}", "review", f"u:{n}",
+                           {"n": n, "ghi_chú": "đúng"}) for n in range(3)]
+    assert store.restore_audit(restored) == 3
+    entries = list(store.iter_audit(batch_size=2))
+    assert [e.actor for e in entries] == ["admin", "u0", "u1", "u2"]
+    assert entries[1:] == restored
+    assert store.audit_log(limit=1)[0].actor == "u2"
+    start = datetime(2026, 3, 1, 6, 0, tzinfo=VN_TZ)
+    runs = [SourceRun(f"s{n % 2}", start + timedelta(hours=n),
+                      start + timedelta(hours=n, minutes=1), fetched=n, new=n % 3)
+            for n in range(5)]
+    store.record_source_runs(runs[:2])
+    store.record_source_runs(runs[2:])
+    assert list(store.iter_source_runs(batch_size=2)) == runs
