@@ -168,33 +168,51 @@ def _label_update(item_id: str, prediction: Prediction) -> LabelUpdate:
 
 def _predict_isolating_failures(
     classifier: Classifier, batch: list[tuple[str, Doc]]
-) -> tuple[list[LabelUpdate], int]:
-    """Predict a batch; when it fails, item by item, so one bad item costs only itself."""
+) -> tuple[list[LabelUpdate], list[tuple[str, str]]]:
+    """Predict a batch; when it fails, item by item, so one bad item costs only itself.
+    Returns the label updates and the (item id, error) of each item that failed."""
     try:
         predictions = classifier.predict([doc for _, doc in batch])
         return [_label_update(item_id, p) for (item_id, _), p in
-                zip(batch, predictions, strict=True)], 0
+                zip(batch, predictions, strict=True)], []
     except Exception:  # any model failure: retry one by one to find the culprit
         logger.warning("batch of %d failed; retrying item by item", len(batch))
     updates: list[LabelUpdate] = []
-    failed = 0
+    failed: list[tuple[str, str]] = []
     for item_id, doc in batch:
         try:
             (prediction,) = classifier.predict([doc])
             updates.append(_label_update(item_id, prediction))
-        except Exception:  # counted, logged with the id, and the run goes on
+        except Exception as exc:  # counted, logged with the id, and the run goes on
             logger.exception("classify failed for item %s", item_id)
-            failed += 1
+            failed.append((item_id, f"{type(exc).__name__}: {exc}"[:500]))
     return updates, failed
 
 
+def _record_failures(path: Path, model: str, failed: list[tuple[str, str]]) -> None:
+    """Append the failures to ``path`` (JSONL: item_id, at, model, error) for a person to
+    read; the items themselves stay unlabelled, which is what makes the next run retry them."""
+    from datetime import UTC, datetime
+
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    lines = "".join(json.dumps({"item_id": item_id, "at": at, "model": model, "error": error},
+                               ensure_ascii=False) + "\n" for item_id, error in failed)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as sink:
+            sink.write(lines)
+    except OSError as exc:  # the log of failures must not turn into a failure of the run
+        logger.warning("%s: cannot record classify failures (%s)", path, exc.strerror or exc)
+
+
 def classify_store(
-    store: Store, classifier: Classifier, reclassify: bool = False, batch_size: int = 64
+    store: Store, classifier: Classifier, reclassify: bool = False, batch_size: int = 64,
+    failures_path: Path | None = None,
 ) -> dict[str, int]:
     """Label every unclassified item (with ``reclassify``: also every item labelled by another
     model) and write the labels back batch by batch. Returns counts: ``seen``, ``labelled``
-    (written), ``failed`` (the classifier raised; logged with the item id; left unlabelled so
-    the next run retries them)."""
+    (written), ``failed`` (the classifier raised; logged with the item id, appended to
+    ``failures_path`` when given; left unlabelled so the next run retries them)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     counts = {"seen": 0, "labelled": 0, "failed": 0}
@@ -203,7 +221,9 @@ def classify_store(
 
     def flush() -> None:
         updates, failed = _predict_isolating_failures(classifier, batch)
-        counts["failed"] += failed
+        counts["failed"] += len(failed)
+        if failed and failures_path is not None:
+            _record_failures(failures_path, classifier.name_version, failed)
         if updates:
             counts["labelled"] += store.set_labels(updates)
         batch.clear()

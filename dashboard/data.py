@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -244,13 +244,24 @@ class DashboardData:
 
     def search(self, query: str, filters: ItemFilter,
                sort: Literal["relevance", "newest"] = "relevance", limit: int = 20,
-               offset: int = 0) -> SearchPage:
+               offset: int = 0, sources: Sequence[str] | None = None) -> SearchPage:
         """Full-text search (diacritic-insensitive in the store); not cached: a person searching
-        expects what was collected a moment ago."""
+        expects what was collected a moment ago. ``sources`` (from :func:`visible_sources`)
+        limits a press user to their outlets, within any source filter already chosen."""
+        if sources is not None:
+            allowed = set(sources) & set(filters.sources) if filters.sources else set(sources)
+            if not allowed:
+                return SearchPage(hits=[], total=0)
+            filters = replace(filters, sources=sorted(allowed))
         return self._store.search(query, filters, sort=sort, limit=limit, offset=offset)
 
-    def item(self, item_id: str) -> Item | None:
-        return self._store.get(item_id)
+    def item(self, item_id: str, sources: Sequence[str] | None = None) -> Item | None:
+        """One item; None when it does not exist or ``sources`` (a press user's outlets) does
+        not include it, so an id typed into the address bar shows nothing more than search."""
+        item = self._store.get(item_id)
+        if item is not None and sources is not None and item.source not in sources:
+            return None
+        return item
 
     def review_trail(self, item_id: str, scan: int = 200) -> list[AuditEntry]:
         """The review decisions on ``item_id``, newest first, from the latest ``scan`` review
@@ -493,7 +504,6 @@ def response_delay(item: Item) -> timedelta | None:
 # Kept as one block of functions over DashboardData (rather than methods in the class above)
 # so it can be read and changed on its own. Its imports sit here for the same reason.
 
-from collections.abc import Sequence  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 from phuxanh.errors import PermissionDenied  # noqa: E402

@@ -24,7 +24,7 @@ from dashboard.highlight import highlight
 from dashboard.i18n import Translator
 from dashboard.pages.review import format_delay
 from dashboard.pages.search import PATH as SEARCH_PATH
-from dashboard.pages.search import item_href, sentiment_badge, vn_time
+from dashboard.pages.search import item_href, sentiment_badge, user_sources, vn_time
 from phuxanh.schema import Item
 from phuxanh.store.base import AuditEntry
 from phuxanh.users import ROLES
@@ -176,7 +176,8 @@ def _trail(entries: list[AuditEntry], t: Translator,
 
 def item_view(item_id: str | None, services: Services) -> html.Div:
     t = services.t
-    item = services.data.item(item_id) if item_id else None
+    sources = user_sources()
+    item = services.data.item(item_id, sources=sources) if item_id else None
     if item is None:
         return html.Div(className="page item-page", children=[
             html.H1(t("item.heading")),
@@ -197,9 +198,10 @@ def item_view(item_id: str | None, services: Services) -> html.Div:
             ]),
             html.Div(children=[
                 _model(item, t),
-                _cluster(item, (services.data.cluster_members(item.cluster_id,
-                                                              limit=CLUSTER_LIMIT + 1)
-                                if item.cluster_id else []), t),
+                _cluster(item, [member for member in (
+                    services.data.cluster_members(item.cluster_id, limit=CLUSTER_LIMIT + 1)
+                    if item.cluster_id else []) if sources is None or member.source in sources],
+                    t),
                 _trail(services.data.review_trail(item.id), t, item.fetched_at),
             ]),
         ]),

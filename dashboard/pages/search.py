@@ -15,7 +15,9 @@ import dash
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import ids
+from dashboard.auth import current_user
 from dashboard.context import Services, current, register_page
+from dashboard.data import visible_sources
 from dashboard.highlight import highlight, snippet
 from dashboard.i18n import Translator
 from dashboard.pages.review import SOURCE_TYPES
@@ -156,6 +158,12 @@ def result_card(item: Item, terms: list[str], t: Translator) -> html.Article:
     ])
 
 
+def user_sources() -> tuple[str, ...] | None:
+    """The sources the logged-in user may read (a press user: their outlets; None: all)."""
+    user = current_user()
+    return None if user is None else visible_sources(user)
+
+
 def search_view(query: str | None, source_type: str | None, official: str | None,
                 sentiment: str | None, date_from: str | None, date_to: str | None,
                 sort: str | None, page: int | None,
@@ -170,7 +178,7 @@ def search_view(query: str | None, source_type: str | None, official: str | None
     found = services.data.search(
         query, search_filter(source_type, official, sentiment, date_from, date_to),
         sort="newest" if sort == "newest" else "relevance",
-        limit=PAGE_SIZE, offset=page * PAGE_SIZE,
+        limit=PAGE_SIZE, offset=page * PAGE_SIZE, sources=user_sources(),
     )
     if found.total == 0:
         return (html.P(t("search.none", query=query), className="notice"), t("search.total",

@@ -117,16 +117,16 @@ class _BrokenStore:
         pass
 
 
-def test_a_failed_write_surfaces_and_is_recorded(make_crawler: Any) -> None:
+def test_a_failed_write_is_spooled_and_recorded(make_crawler: Any) -> None:
     crawler = make_crawler(PHUXANH_STORE_BATCH=1)
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.store = _BrokenStore()  # type: ignore[assignment]
-    with pytest.raises(StoreError, match="disk is full"):
-        pipeline.process_item(_item())
-    assert crawler.stats.get_value("phuxanh/store_error") == (
-        "/var/phuxanh.db: database or disk is full"
-    )
-    assert crawler.stats.get_value("phuxanh/dropped/store_error") == 1
+    pipeline.process_item(_item())  # not raised, not dropped: kept in the spool
+    error = crawler.stats.get_value("phuxanh/store_error")
+    assert error.startswith("/var/phuxanh.db: database or disk is full; 1 items kept in ")
+    assert str(pipeline.spool.path) in error
+    assert crawler.stats.get_value("phuxanh/spool/written") == 1
+    assert crawler.stats.get_value("phuxanh/dropped/store_error") is None
 
 
 def test_an_unreachable_store_fails_the_start(make_crawler: Any, config: Config,
