@@ -12,7 +12,7 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,6 +140,7 @@ def run_schedule(config: Config, cli_args: Sequence[str], interval_minutes: floa
     def cluster() -> int:
         # A crawl child that died before its store opened leaves the spool unreplayed.
         replay_spool(config, quiet=True)
+        retention_if_due(config, echo=echo)
         return dedup(config).processed
 
     def cycle() -> CycleResult:
@@ -158,6 +159,47 @@ def run_schedule(config: Config, cli_args: Sequence[str], interval_minutes: floa
 
     with run_lock(config.data_dir):
         return run_forever(cycle, interval_minutes * 60, cycles, report=report)
+
+
+RETENTION_EVERY = timedelta(days=1)
+RETENTION_MARKER = "retention/last-run"
+
+
+def retention_if_due(config: Config, now: datetime | None = None,
+                     echo: Callable[[str], None] = print) -> bool:
+    """Apply the retention limits at most once a day from `phuxanh run` (a marker file in the
+    data dir remembers the last run), so limits hold without a separate cron job. Nothing to
+    do when no limit is configured. A failure is logged and retried next cycle."""
+    import logging
+
+    from phuxanh.retention import describe, run_retention
+
+    retention = config.retention
+    if not any(days is not None for days in retention.days.values()) \
+            and retention.audit_log_days is None:
+        return False
+    now = now or datetime.now(UTC)
+    marker = config.data_dir / RETENTION_MARKER
+    try:
+        last = datetime.fromisoformat(marker.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        last = None
+    if last is not None and now - last < RETENTION_EVERY:
+        return False
+    try:
+        store = open_store(config)
+        try:
+            report = run_retention(store, retention, config.data_dir, now=now,
+                                   actor="phuxanh run")
+        finally:
+            store.close()
+    except PhuxanhError as exc:
+        logging.getLogger(__name__).error("retention not applied (retried next cycle): %s", exc)
+        return False
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(now.isoformat(), encoding="utf-8")
+    echo(describe(report))
+    return True
 
 
 def replay_spool(config: Config, quiet: bool = False) -> ReplayResult:

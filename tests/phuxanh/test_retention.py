@@ -165,3 +165,26 @@ def test_a_limit_inside_the_crawl_window_is_a_config_error() -> None:
     assert config.retention.days["social"] == 365  # the rest from default.yaml
     with pytest.raises(ConfigError, match=r"retention\.days\.chat"):
         load_config(env={"PHUXANH_RETENTION__DAYS": "{chat: 400}"})
+
+
+def test_phuxanh_run_applies_retention_at_most_once_a_day(tmp_path: Path) -> None:
+    from datetime import UTC, timedelta
+
+    from phuxanh.config import load_config
+    from phuxanh.jobs import retention_if_due
+
+    config = load_config(overrides={"data_dir": str(tmp_path), "retention": {"days": {
+        "social": 365}}})
+    said: list[str] = []
+    start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    assert retention_if_due(config, now=start, echo=said.append)
+    assert not retention_if_due(config, now=start + timedelta(hours=23), echo=said.append)
+    assert retention_if_due(config, now=start + timedelta(hours=25), echo=said.append)
+    assert len(said) == 2
+    runs = [e for e in SQLiteStore(config.sqlite_path).audit_log(action="retention")]
+    assert len(runs) == 2 and runs[0].actor == "phuxanh run"
+    # Without any limit there is nothing to do.
+    unlimited = load_config(overrides={"data_dir": str(tmp_path / "b"), "retention": {
+        "days": {kind: None for kind in ("news", "forum", "social", "video", "import")},
+        "audit_log_days": None}})
+    assert not retention_if_due(unlimited, now=start)
