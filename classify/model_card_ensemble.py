@@ -34,6 +34,17 @@ def _per_class(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _history(rows: list[dict[str, Any]]) -> list[str]:
+    """Earlier models on the same test passages, so a change of test set does not hide
+    whether the model itself improved."""
+    if not rows:
+        return []
+    lines = ["Earlier models on the same passages:", "",
+             "| test passages | model | macro-F1 |", "|---|---|---|"]
+    lines += [f"| {r['passages']} | {r['model']} | {_pct(r['macro_f1'])} |" for r in rows]
+    return [*lines, ""]
+
+
 def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) -> str:
     chosen = metrics["selection"]["chosen"]
     real = metrics["real_test"]
@@ -79,6 +90,7 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         *[f"| {reg or '-'} | {v['n']} | {_pct(v['macro_f1'])} | {_pct(v['accuracy'])} |"
           for reg, v in metrics["real_test_by_register"].items()],
         "",
+        *_history(metrics.get("history", [])),
         "## How it was chosen",
         "",
         f"Training pool: {metrics['dataset']['n_pool']} rows — the word model's own training "
@@ -99,7 +111,8 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         "",
         "## Known limits",
         "",
-        "- One annotator labelled the real passages; no agreement figure yet.",
+        "- The real passages were labelled by one annotator (in two batches, see the data "
+        "README); no second annotator, so no agreement figure yet.",
         "- Few forum and social texts among the real passages; stance is entangled with outlet "
         "(critical texts come mostly from overseas outlets).",
         "- The public review and comment datasets (UIT-VSFC, VLSP 2016, AIVIVN) are not in "
