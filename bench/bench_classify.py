@@ -7,8 +7,9 @@ shipped default (ensemble: word model + e5 head), its word model alone
 (``classify/artifacts/default/linear``), and a transformers checkpoint when ``--transformer``
 names one. One JSON line per backend, then a summary JSON line last.
 
-Builds N realistic documents from the in-domain seed texts (half comment-length: one seed text;
-half article-length: a headline and 6-10 paragraphs of 2-3 seed texts, 300-600 words), then
+Builds N realistic documents from the in-domain seed texts (a third comment-length: one seed text;
+a third ~100-word posts, about 128 e5 tokens; a third article-length: a headline and 6-10
+paragraphs of 2-3 seed texts, 300-600 words), then
 measures: model load time, per-document latency (each document alone, p50/p95 by kind),
 throughput (batches), and peak RSS. Prints readable lines, then one JSON line last.
 """
@@ -38,8 +39,12 @@ def build_docs(n: int, seed: int) -> list[tuple[str, Doc]]:
     rng = random.Random(seed)
     docs: list[tuple[str, Doc]] = []
     for i in range(n):
-        if i % 2 == 0:
+        if i % 3 == 0:
             docs.append(("comment", Doc(title="", text=rng.choice(texts))))
+        elif i % 3 == 1:
+            # ~100 words, about 128 e5 tokens: a long post or an article's lead
+            words = " ".join(rng.sample(texts, 8)).split()[:100]
+            docs.append(("post128", Doc(title="", text=" ".join(words))))
         else:
             paragraphs = [" ".join(rng.sample(texts, rng.randint(2, 3)))
                           for _ in range(rng.randint(6, 10))]
@@ -68,7 +73,8 @@ def run_backends(args: argparse.Namespace) -> int:
         print("\n".join(lines[:-1]))
         results.append(json.loads(lines[-1]))
     print(json.dumps({"benchmark": "classify", "backends": {
-        r["model"]: {k: r[k] for k in ("docs_per_s_comment", "docs_per_s_article",
+        r["model"]: {k: r[k] for k in ("docs_per_s_comment", "docs_per_s_post128",
+                                       "docs_per_s_article",
                                        "peak_rss_mb", "model_load_s")} for r in results}}))
     return 0
 
@@ -94,11 +100,11 @@ def main() -> int:
 
     docs = build_docs(args.n, args.seed)
     words = {kind: statistics.mean(len(d.text.split()) for k, d in docs if k == kind)
-             for kind in ("comment", "article")}
-    print(f"{len(docs)} docs: comments ~{words['comment']:.0f} words, "
-          f"articles ~{words['article']:.0f} words")
+             for kind in ("comment", "post128", "article")}
+    print(f"{len(docs)} docs: comments ~{words['comment']:.0f} words, posts "
+          f"~{words['post128']:.0f} words (~128 tokens), articles ~{words['article']:.0f} words")
 
-    latency: dict[str, list[float]] = {"comment": [], "article": []}
+    latency: dict[str, list[float]] = {"comment": [], "post128": [], "article": []}
     for kind, doc in docs:
         t0 = time.perf_counter()
         classifier.predict([doc])
@@ -116,7 +122,7 @@ def main() -> int:
     print(f"throughput: {docs_per_s:.1f} docs/s in batches of {args.batch_size} "
           f"({batch_s:.2f} s for {len(docs)} docs)")
     per_kind: dict[str, float] = {}
-    for kind in ("comment", "article"):
+    for kind in ("comment", "post128", "article"):
         chosen = [doc for k, doc in docs if k == kind]
         t0 = time.perf_counter()
         for offset in range(0, len(chosen), args.batch_size):
@@ -132,6 +138,7 @@ def main() -> int:
         "docs": len(docs),
         "docs_per_s": round(docs_per_s, 2),
         "docs_per_s_comment": round(per_kind["comment"], 2),
+        "docs_per_s_post128": round(per_kind["post128"], 2),
         "docs_per_s_article": round(per_kind["article"], 2),
         "ms_per_doc_p50": round(percentile(every, 0.5), 2),
         "ms_per_doc_p95": round(percentile(every, 0.95), 2),

@@ -14,8 +14,11 @@ def _pct(value: float) -> str:
 def _comparison(part: dict[str, Any]) -> list[str]:
     lines = ["| | macro-F1 | accuracy | ECE |", "|---|---|---|---|"]
     for key, title in (("ensemble", "**this model (ensemble)**"),
+                       ("ensemble_without_cascade", "the same, every text embedded"),
                        ("linear_alone", "word model alone (TF-IDF + LR)"),
                        ("e5_head_alone", "e5 embedding head alone")):
+        if key not in part:
+            continue
         r = part[key]
         lines.append(f"| {title} | {_pct(r['macro_f1'])} | {_pct(r['accuracy'])} | "
                      f"{_pct(r.get('ece', 0.0))} |")
@@ -32,6 +35,17 @@ def _per_class(r: dict[str, Any]) -> list[str]:
         lines.append(f"| {label} | {_pct(c['precision'])} | {_pct(c['recall'])} | "
                      f"{_pct(c['f1'])} | {c['support']} |")
     return lines
+
+
+def _cascade(cascade: dict[str, Any] | None) -> list[str]:
+    if not cascade or not cascade.get("chosen"):
+        return []
+    chosen = cascade["chosen"]
+    return [f"- cascade: the word model answers alone when its top probability is at least "
+            f"{chosen['threshold']:g}; the rest (out of fold, "
+            f"{100 * chosen['embedded_share']:.0f}% of texts) is embedded and mixed. Chosen as "
+            f"{cascade['rule']} (out of fold {_pct(chosen['cv_real_macro_f1'])} against "
+            f"{_pct(cascade['cv_real_macro_f1_all_embedded'])})"]
 
 
 def _history(rows: list[dict[str, Any]]) -> list[str]:
@@ -64,9 +78,10 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         f"model + {chosen['alpha']:.1f} × embedding head, softmax temperature "
         f"{metrics['temperature']}; long texts are split into chunks of at most "
         f"{config['chunk_max_words']} words and chunk scores are averaged by length; the word "
-        f"model reads every chunk, the embedding head the first "
-        f"{config.get('embed_max_chunks', 2)} (headline, lead and opening: embedding is the "
-        "costly part, see BENCHMARKS.md)",
+        f"model reads every chunk, the embedding head only the first "
+        f"{config.get('embed_max_chunks', 1)} chunk(s) (headline, lead and opening: embedding "
+        "is the costly part, see BENCHMARKS.md)",
+        *_cascade(metrics.get("cascade")),
         f"- head: C = {chosen['C']:g}, class weights "
         f"{'balanced' if chosen['balanced'] else 'uniform'}",
         "- reason: the word model's phrases that pushed most toward the chosen label, plus the "
@@ -117,7 +132,11 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         "(critical texts come mostly from overseas outlets).",
         "- The public review and comment datasets (UIT-VSFC, VLSP 2016, AIVIVN) are not in "
         "training: models trained on them scored no better than chance on press text about the "
-        "directive. Scores on their dev splits are therefore not claimed for this model.",
+        "directive. Their dev-split scores (this model as is, and the same recipe trained on "
+        "each set, beside published results) are in `classify/artifacts/PUBLIC_EVAL.md`: the "
+        "recipe gains 4.2 (UIT-VSFC), 2.0 (VLSP 2016) and 0.3 (AIVIVN) macro-F1 points over "
+        "its own TF-IDF baseline, short of 5; this model as is is 10–26 points below models "
+        "trained on those sets, mostly on neutral.",
         "- Retrain as reviewers label: `phuxanh export-reviews` → `phuxanh train`.",
         "",
         "---",

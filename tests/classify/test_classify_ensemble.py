@@ -94,7 +94,7 @@ def test_load_classifier_reads_the_ensemble_and_names_it(ensemble_dir: Path) -> 
     ])
     assert predictions[0].model == classifier.name_version
     assert 0.0 < predictions[0].sentiment_score <= 1.0
-    assert "ngữ nghĩa:" in predictions[0].reason
+    assert predictions[0].reason.startswith("tích cực")  # the word model's phrases
     assert predictions[1].sentiment == "neutral"  # nothing to judge
 
 
@@ -154,3 +154,48 @@ def test_combine_is_a_weighted_average_then_temperature() -> None:
     assert np.allclose(combine(a, b, 0.0, 1.0), a)
     sharper = combine(a, b, 0.5, 0.5)
     assert sharper[0, 0] > 0.5 and np.isclose(sharper.sum(), 1.0)
+
+
+def test_the_cascade_embeds_only_what_the_word_model_is_unsure_about(
+    ensemble_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import classify.models.ensemble as ensemble_module
+
+    model = EnsembleSentimentModel.load(ensemble_dir)
+    texts = [t for t, _, _ in PASSAGES]
+    linear = model.linear.predict_texts(texts)
+    embedded: list[str] = []
+    real_embed = ensemble_module.embed_passages
+
+    def counting(pieces: list[str]) -> np.ndarray:
+        embedded.extend(pieces)
+        return real_embed(pieces)
+
+    monkeypatch.setattr(ensemble_module, "embed_passages", counting)
+    model.cascade_threshold = 0.0  # always sure: the word model answers alone
+    alone = model.predict_texts(texts)
+    assert embedded == []
+    assert [r.label for r in alone] == [r.label for r in linear]
+    assert all("ngữ nghĩa" not in r.reason for r in alone)
+
+    top = np.array([max(r.probabilities.values()) for r in linear])
+    model.cascade_threshold = float(np.median(top))
+    mixed = model.predict_texts(texts)
+    unsure = top < model.cascade_threshold
+    assert 0 < len(embedded) == int(unsure.sum())  # short passages: one chunk each
+    for result, was_unsure, word in zip(mixed, unsure, linear, strict=True):
+        assert ("ngữ nghĩa" in result.reason) == bool(was_unsure)
+        if not was_unsure:
+            assert result.probabilities == word.probabilities
+
+
+def test_training_records_the_cascade_choice(ensemble_dir: Path) -> None:
+    metrics = json.loads((ensemble_dir / "metrics.json").read_text(encoding="utf-8"))
+    cascade = metrics["cascade"]
+    assert len(cascade["tried"]) == 10
+    config = json.loads((ensemble_dir / "config.json").read_text(encoding="utf-8"))
+    chosen = cascade["chosen"]
+    assert config["cascade_threshold"] == (chosen["threshold"] if chosen else None)
+    if chosen:
+        assert chosen["cv_real_macro_f1"] >= cascade["cv_real_macro_f1_all_embedded"] - 0.005
+    assert "ensemble_without_cascade" in metrics["real_test"]
