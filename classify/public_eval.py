@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from classify.base import REPO_ROOT
+from classify.training import iter_text_rows
 from phuxanh.errors import InputError, PhuxanhError
 
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
@@ -122,27 +123,14 @@ def read_split(directory: Path, spec: PublicSet, split: str) -> Split:
     path = directory / spec.files[split]
     texts: list[str] = []
     labels: list[str] = []
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise InputError(f"{path}:{number}: expected an object with a 'text' string")
-            try:
-                label = spec.label_map[int(row.get("label"))]  # type: ignore[arg-type]
-            except (KeyError, TypeError, ValueError):
-                raise InputError(f"{path}:{number}: label {row.get('label')!r} is not one of "
-                                 f"{sorted(spec.label_map)}") from None
-            texts.append(row["text"])
-            labels.append(label)
+    for number, row in iter_text_rows(path):
+        try:
+            label = spec.label_map[int(row.get("label"))]  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{path}:{number}: label {row.get('label')!r} is not one of "
+                             f"{sorted(spec.label_map)}") from None
+        texts.append(row["text"])
+        labels.append(label)
     return Split(texts, labels)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,10 +47,9 @@ class Candidate:
                 "aux_weight": self.aux_weight}
 
 
-def read_labelled_rows(path: Path) -> list[dict[str, Any]]:
-    """JSONL objects with a ``text`` string and a ``label`` in LABELS; blank lines skipped.
-    Errors name file:line."""
-    rows: list[dict[str, Any]] = []
+def iter_text_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL file whose objects carry a
+    ``text`` string. Errors name file:line."""
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
@@ -65,12 +64,20 @@ def read_labelled_rows(path: Path) -> list[dict[str, Any]]:
                 raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                 raise InputError(f"{path}:{number}: expected an object with a 'text' string")
-            if row.get("label") not in LABELS:
-                raise InputError(
-                    f"{path}:{number}: label must be one of {', '.join(LABELS)}, "
-                    f"got {row.get('label')!r}"
-                )
-            rows.append(row)
+            yield number, row
+
+
+def read_labelled_rows(path: Path) -> list[dict[str, Any]]:
+    """JSONL objects with a ``text`` string and a ``label`` in LABELS; blank lines skipped.
+    Errors name file:line."""
+    rows: list[dict[str, Any]] = []
+    for number, row in iter_text_rows(path):
+        if row.get("label") not in LABELS:
+            raise InputError(
+                f"{path}:{number}: label must be one of {', '.join(LABELS)}, "
+                f"got {row.get('label')!r}"
+            )
+        rows.append(row)
     return rows
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from crawlers.connectors.base import ApiClient, MalformedPayload, StaleCursor
+from crawlers.connectors.base import ApiClient, MalformedPayload, NotAvailable, StaleCursor
 from crawlers.connectors.state import ConnectorState
 from phuxanh.config import Config, Source
 from phuxanh.pseudonym import author_hash
@@ -112,6 +112,19 @@ class RunContext:
 
     def parent(self, item_id: str) -> Item | None:
         return self.store.get(item_id)
+
+    def drain_comments(self, fetch_comments: Callable[[str], None]) -> None:
+        """Fetch the comments of every parent left pending (this run's and earlier runs'
+        unfinished ones) when the source wants comments; a parent that is gone or unreadable
+        is counted and dropped from the pending list, other errors keep it for the next run."""
+        if not self.source.comments:
+            return
+        for parent_id in self.state.pending(self.key):
+            try:
+                fetch_comments(parent_id)
+            except NotAvailable:
+                self.skipped["comments_unavailable"] += 1
+            self.state.done_pending(self.key, parent_id)
 
 
 def window_cutoff(config: Config, now: datetime) -> datetime:

@@ -89,13 +89,7 @@ def _page(body: Any, url: str) -> Page:
 def run(ctx: RunContext, token: str) -> None:
     for page_id in ctx.source.page_ids:
         _posts(ctx, token, page_id)
-    if ctx.source.comments:
-        for post_id in ctx.state.pending(ctx.key):
-            try:
-                _comments(ctx, token, post_id)
-            except NotAvailable:
-                ctx.skipped["comments_unavailable"] += 1
-            ctx.state.done_pending(ctx.key, post_id)
+    ctx.drain_comments(lambda post_id: _comments(ctx, token, post_id))
 
 
 def _posts(ctx: RunContext, token: str, page_id: str) -> None:

@@ -93,13 +93,7 @@ def parse_time(value: Any, connector: str, url: str) -> datetime:
 def run(ctx: RunContext, api_key: str, query: str) -> None:
     """Search, store the on-topic videos, then their comments (also those left pending)."""
     _search(ctx, api_key, query)
-    if ctx.source.comments:
-        for video_id in ctx.state.pending(ctx.key):
-            try:
-                _comments(ctx, api_key, video_id)
-            except NotAvailable:
-                ctx.skipped["comments_unavailable"] += 1
-            ctx.state.done_pending(ctx.key, video_id)
+    ctx.drain_comments(lambda video_id: _comments(ctx, api_key, video_id))
 
 
 def _search(ctx: RunContext, api_key: str, query: str) -> None:

@@ -166,6 +166,16 @@ class SourceHealth:
         return (now - self.last_new_item_at).days
 
 
+def check_aggregate_args(interval: str, by: Sequence[str], known: Iterable[str]) -> None:
+    """The same refusal from every backend for an unknown interval or dimension."""
+    if interval not in ("day", "week"):
+        raise ValueError(f"interval must be 'day' or 'week', not {interval!r}")
+    known = list(known)
+    unknown = [d for d in by if d not in known]
+    if unknown:
+        raise ValueError(f"cannot aggregate by {unknown}; choose from {known}")
+
+
 class Store(Protocol):
     """The one interface every stage writes and reads through."""
 

@@ -24,7 +24,6 @@ from typing import Any, Literal
 from phuxanh.errors import ItemNotFound, ReviewConflict, StoreError
 from phuxanh.schema import VN_TZ, Item, Review
 from phuxanh.store.base import (
-    DIMENSIONS,
     AggregateRow,
     Dimension,
     Interval,
@@ -35,6 +34,7 @@ from phuxanh.store.base import (
     SearchPage,
     StoreStats,
     UpsertResult,
+    check_aggregate_args,
 )
 from phuxanh.store.elastic_base import LOOKUP_BATCH, PAGE, StoredDoc
 from phuxanh.store.elastic_bulk import BulkAction, run_bulk
@@ -312,11 +312,7 @@ class ElasticStore(ElasticLogs):
         by: Sequence[Dimension] = (),
         filters: ItemFilter | None = None,
     ) -> list[AggregateRow]:
-        if interval not in ("day", "week"):
-            raise ValueError(f"interval must be 'day' or 'week', not {interval!r}")
-        unknown = [d for d in by if d not in DIMENSION_FIELDS]
-        if unknown:
-            raise ValueError(f"cannot aggregate by {unknown}; choose from {list(DIMENSIONS)}")
+        check_aggregate_args(interval, by, DIMENSION_FIELDS)
         f = filters or ItemFilter()
         several_topics = len(f.topics or ()) > 1 and "topic" not in by
         if f.review_statuses is not None and not several_topics:

@@ -35,6 +35,7 @@ from phuxanh.store.base import (
     SourceRun,
     StoreStats,
     UpsertResult,
+    check_aggregate_args,
 )
 from phuxanh.store.merge import apply_review, merge_upsert
 from phuxanh.store.sqlite_sql import (
@@ -560,11 +561,7 @@ class SQLiteStore:
         by: Sequence[Dimension] = (),
         filters: ItemFilter | None = None,
     ) -> list[AggregateRow]:
-        if interval not in ("day", "week"):
-            raise ValueError(f"interval must be 'day' or 'week', not {interval!r}")
-        unknown = [d for d in by if d not in ROLLUP_COLUMNS]
-        if unknown:
-            raise ValueError(f"cannot aggregate by {unknown}; choose from {list(ROLLUP_COLUMNS)}")
+        check_aggregate_args(interval, by, ROLLUP_COLUMNS)
         period = "day" if interval == "day" else "week"
         columns = [ROLLUP_COLUMNS[d] for d in by]
         select = ", ".join([period, *columns])
