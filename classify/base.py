@@ -58,7 +58,8 @@ class Classifier(Protocol):
 
 
 def load_classifier(
-    model_dir: Path | None = None, narratives_path: Path | None = None
+    model_dir: Path | None = None, narratives_path: Path | None = None,
+    added_narratives: Path | None = None,
 ) -> Classifier:
     """The sentiment model in ``model_dir`` combined with narrative matching on
     ``narratives_path``; None means the shipped default model and ``config/narratives.yaml``.
@@ -77,6 +78,7 @@ def load_classifier(
         Background,
         NarrativeMatcher,
         load_narratives,
+        with_additions,
     )
     from classify.pipeline import DirectiveClassifier
 
@@ -106,7 +108,9 @@ def load_classifier(
         # thresholds in narratives.yaml were chosen for: more false alarms on long articles.
         logger.warning("%s: missing; narrative matching runs without background idf",
                        background_path)
-    matcher = NarrativeMatcher(load_narratives(narratives_path), background)
+    # Reviewers' additions (phuxanh/narrative_additions.py) join the configured claims.
+    narratives = with_additions(load_narratives(narratives_path), added_narratives)
+    matcher = NarrativeMatcher(narratives, background)
     if transformers_backend:
         from classify.models.transformer import TransformerClassifier, TransformerSentimentModel
 

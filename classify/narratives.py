@@ -20,6 +20,7 @@ What lexical matching cannot do, and how we limit the damage:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -83,6 +84,7 @@ class NarrativeSet:
     settings: MatchSettings
     narratives: tuple[Narrative, ...]
     source: str = ""  # the file it came from, for messages
+    added: int = 0  # narratives reviewers added from items (see with_additions)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,50 @@ def _number(value: Any, where: str, path: Path, low: float, high: float) -> floa
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         raise ConfigError(f"{path}: {where}: expected a number in [{low}, {high}], got {value!r}")
     return float(value)
+
+
+def _parse_entries(entries: list[Any], path: Path, seen: set[str],
+                   extra_fields: frozenset[str] = frozenset()) -> list[Narrative]:
+    """Validated narratives from a YAML list; ``seen`` holds ids already taken (and is
+    updated), so a later file cannot redefine an earlier id."""
+    narratives: list[Narrative] = []
+    for index, entry in enumerate(entries):
+        where = f"narratives[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{path}: {where}: expected a mapping")
+        unknown = set(entry) - {
+            "id", "topic", "claim", "variants", "rebuttal", "rebuttal_url", "added_by",
+        } - extra_fields
+        if unknown:
+            raise ConfigError(f"{path}: {where}: unknown field(s) {sorted(unknown)}")
+        narrative_id = _field(entry, "id", where, path)
+        if not isinstance(narrative_id, str) or not _ID_RE.match(narrative_id):
+            raise ConfigError(
+                f"{path}: {where}.id: expected lower-case letters, digits and dashes, "
+                f"got {narrative_id!r}"
+            )
+        if narrative_id in seen:
+            raise ConfigError(f"{path}: {where}.id: duplicate id {narrative_id!r}")
+        seen.add(narrative_id)
+        variants = _field(entry, "variants", where, path)
+        if not isinstance(variants, list):
+            raise ConfigError(f"{path}: {where}.variants: expected a list of strings")
+        url = entry.get("rebuttal_url")
+        if url is not None and not (isinstance(url, str) and url.startswith(("http://",
+                                                                               "https://"))):
+            raise ConfigError(f"{path}: {where}.rebuttal_url: expected null or an http(s) URL")
+        narratives.append(Narrative(
+            id=narrative_id,
+            topic=_text(_field(entry, "topic", where, path), f"{where}.topic", path),
+            claim=_text(_field(entry, "claim", where, path), f"{where}.claim", path),
+            variants=tuple(
+                _text(v, f"{where}.variants[{i}]", path) for i, v in enumerate(variants)
+            ),
+            rebuttal=_text(_field(entry, "rebuttal", where, path), f"{where}.rebuttal", path),
+            rebuttal_url=url,
+            added_by=_text(entry.get("added_by", "unknown"), f"{where}.added_by", path),
+        ))
+    return narratives
 
 
 def load_narratives(path: Path) -> NarrativeSet:
@@ -182,46 +228,27 @@ def load_narratives(path: Path) -> NarrativeSet:
     entries = _field(data, "narratives", "(top level)", path)
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"{path}: narratives: expected a non-empty list")
-    narratives: list[Narrative] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(entries):
-        where = f"narratives[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{path}: {where}: expected a mapping")
-        unknown = set(entry) - {
-            "id", "topic", "claim", "variants", "rebuttal", "rebuttal_url", "added_by",
-        }
-        if unknown:
-            raise ConfigError(f"{path}: {where}: unknown field(s) {sorted(unknown)}")
-        narrative_id = _field(entry, "id", where, path)
-        if not isinstance(narrative_id, str) or not _ID_RE.match(narrative_id):
-            raise ConfigError(
-                f"{path}: {where}.id: expected lower-case letters, digits and dashes, "
-                f"got {narrative_id!r}"
-            )
-        if narrative_id in seen:
-            raise ConfigError(f"{path}: {where}.id: duplicate id {narrative_id!r}")
-        seen.add(narrative_id)
-        variants = _field(entry, "variants", where, path)
-        if not isinstance(variants, list):
-            raise ConfigError(f"{path}: {where}.variants: expected a list of strings")
-        url = entry.get("rebuttal_url")
-        if url is not None and not (isinstance(url, str) and url.startswith(("http://",
-                                                                               "https://"))):
-            raise ConfigError(f"{path}: {where}.rebuttal_url: expected null or an http(s) URL")
-        narratives.append(Narrative(
-            id=narrative_id,
-            topic=_text(_field(entry, "topic", where, path), f"{where}.topic", path),
-            claim=_text(_field(entry, "claim", where, path), f"{where}.claim", path),
-            variants=tuple(
-                _text(v, f"{where}.variants[{i}]", path) for i, v in enumerate(variants)
-            ),
-            rebuttal=_text(_field(entry, "rebuttal", where, path), f"{where}.rebuttal", path),
-            rebuttal_url=url,
-            added_by=_text(entry.get("added_by", "unknown"), f"{where}.added_by", path),
-        ))
+    narratives = _parse_entries(entries, path, set())
     return NarrativeSet(version=version, settings=settings, narratives=tuple(narratives),
                         source=str(path))
+
+
+def with_additions(base: NarrativeSet, path: Path | None) -> NarrativeSet:
+    """``base`` plus the narratives reviewers added (phuxanh/narrative_additions.py) in
+    ``path``; a missing file adds nothing. Added ids may not reuse a configured one."""
+    if path is None or not path.exists():
+        return base
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: unreadable ({exc})") from None
+    entries = data.get("narratives", []) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: expected a mapping with a 'narratives' list")
+    added = _parse_entries(entries, path, {n.id for n in base.narratives},
+                           extra_fields=frozenset({"added_at", "from_item"}))
+    return dataclasses.replace(base, narratives=(*base.narratives, *added),
+                               added=len(added))
 
 
 # -- background statistics -------------------------------------------------------------------
@@ -331,7 +358,10 @@ class NarrativeMatcher:
 
     @property
     def version(self) -> str:
-        return f"narratives@{self.narratives.version}"
+        # Reviewers' additions change what is matched, so they are part of the version: a
+        # `classify --reclassify` after an addition relabels with the new claims.
+        added = f"+{self.narratives.added}r" if self.narratives.added else ""
+        return f"narratives@{self.narratives.version}{added}"
 
     def _cue(self, text: str) -> str | None:
         lowered = clean(text).lower()

@@ -86,9 +86,10 @@ def describe_crawl(report: Any) -> str:
 
 def _classifier(config: Config, model_dir: Path | None) -> Any:
     from classify.base import load_classifier
+    from phuxanh.narrative_additions import added_narratives_path
 
     chosen = model_dir or (Path(config.classify.model_dir) if config.classify.model_dir else None)
-    return load_classifier(chosen)
+    return load_classifier(chosen, added_narratives=added_narratives_path(config.data_dir))
 
 
 def classify_file(config: Config, input_path: Path, output_path: Path,

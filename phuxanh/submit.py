@@ -92,12 +92,20 @@ _CLASSIFIERS_LOCK = threading.Lock()
 
 def default_classifier(config: Config) -> Any:
     from classify.base import load_classifier
+    from phuxanh.narrative_additions import added_narratives_path
 
     model_dir = config.classify.model_dir
+    added = added_narratives_path(config.data_dir)
+    # A reviewer's new narrative must count from the next submission on: the cache key
+    # changes with the additions file.
+    stamp = added.stat().st_mtime_ns if added.exists() else 0
     with _CLASSIFIERS_LOCK:
-        key = model_dir or ""
+        key = f"{model_dir or ''}|{added}|{stamp}"
         if key not in _CLASSIFIERS:
-            _CLASSIFIERS[key] = load_classifier(Path(model_dir) if model_dir else None)
+            for stale in [k for k in _CLASSIFIERS if k.startswith(f"{model_dir or ''}|")]:
+                del _CLASSIFIERS[stale]  # the same model with older additions
+            _CLASSIFIERS[key] = load_classifier(
+                Path(model_dir) if model_dir else None, added_narratives=added)
         return _CLASSIFIERS[key]
 
 

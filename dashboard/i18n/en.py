@@ -557,3 +557,38 @@ MESSAGES.update({
     "report.metric.against": "Negative or suspected misinformation",
     "report.metric.index": "Phủ xanh index",
 })
+
+# -- review page: adding a known narrative from an item (dashboard/pages/review_narrative.py) --
+MESSAGES.update({
+    "review.narrative.open": "Add a new false claim from this item",
+    "review.narrative.help": "Write down the false claim this item makes (one sentence, as "
+                             "people say it) and the official rebuttal. From the next "
+                             "classification on, items repeating it are suggested for review.",
+    "review.narrative.claim": "False claim (at least 20 characters)",
+    "review.narrative.rebuttal": "Official rebuttal",
+    "review.narrative.url": "Link to the rebuttal (optional)",
+    "review.narrative.add": "Add the claim",
+    "review.narrative.pick": "Pick an item in the queue first.",
+    "review.narrative.invalid": "Not added: {reason}",
+    "review.narrative.added": "Added claim {id}. Run classification again "
+                              "(phuxanh classify --reclassify) to apply it to stored items.",
+    # item page: classification history (dashboard/pages/item.py _history)
+    "item.history_heading": "Classification history",
+    "item.history_empty": "No model has classified this item yet. Run `phuxanh classify` to "
+                          "label it; every change of its labels is recorded here.",
+    "item.history_sentiment": "{label} ({score})",
+    "item.history_no_sentiment": "no sentiment label",
+    "item.history_misinfo": "misinformation: {label} ({score})",
+    "item.history_narrative": "narrative {id}",
+})
+
+# background jobs (dashboard/background.py): the report and the exports
+MESSAGES.update({
+    "job.running.report": "Building the report…",
+    "job.running.export": "Building the export…",
+    "job.step": "Step {step}/{steps}: {label}",
+    "job.step.data": "reading the data",
+    "job.step.render": "laying out the report",
+    "job.step.audit": "writing the audit log",
+    "job.step.file": "building the file",
+})

@@ -561,3 +561,38 @@ MESSAGES.update({
     "report.metric.against": "Tiêu cực hoặc nghi sai lệch",
     "report.metric.index": "Chỉ số phủ xanh",
 })
+
+# -- review page: adding a known narrative from an item (dashboard/pages/review_narrative.py) --
+MESSAGES.update({
+    "review.narrative.open": "Thêm luận điệu sai mới từ tin này",
+    "review.narrative.help": "Ghi lại luận điệu sai mà tin này đưa ra (một câu, viết như người "
+                             "ta vẫn nói) và thông tin bác bỏ chính thức. Từ lần phân loại sau, "
+                             "các tin lặp lại luận điệu này sẽ được gợi ý để duyệt.",
+    "review.narrative.claim": "Luận điệu sai (ít nhất 20 ký tự)",
+    "review.narrative.rebuttal": "Thông tin bác bỏ chính thức",
+    "review.narrative.url": "Đường link bài bác bỏ (không bắt buộc)",
+    "review.narrative.add": "Thêm luận điệu",
+    "review.narrative.pick": "Chọn một tin trong hàng chờ trước.",
+    "review.narrative.invalid": "Chưa thêm được: {reason}",
+    "review.narrative.added": "Đã thêm luận điệu {id}. Chạy lại phân loại "
+                              "(phuxanh classify --reclassify) để áp dụng cho các tin đã có.",
+    # item page: classification history (dashboard/pages/item.py _history)
+    "item.history_heading": "Lịch sử phân loại",
+    "item.history_empty": "Mô hình chưa phân loại tin này. Chạy `phuxanh classify` để gắn "
+                          "nhãn; mỗi lần nhãn thay đổi sẽ được ghi lại ở đây.",
+    "item.history_sentiment": "{label} ({score})",
+    "item.history_no_sentiment": "chưa có nhãn cảm xúc",
+    "item.history_misinfo": "tin sai lệch: {label} ({score})",
+    "item.history_narrative": "luận điệu {id}",
+})
+
+# background jobs (dashboard/background.py): the report and the exports
+MESSAGES.update({
+    "job.running.report": "Đang tạo báo cáo…",
+    "job.running.export": "Đang tạo tệp xuất…",
+    "job.step": "Bước {step}/{steps}: {label}",
+    "job.step.data": "đọc số liệu",
+    "job.step.render": "dựng trang báo cáo",
+    "job.step.audit": "ghi nhật ký xuất",
+    "job.step.file": "tạo tệp",
+})

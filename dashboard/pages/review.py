@@ -39,6 +39,8 @@ from dashboard.context import Services, current, register_page
 from dashboard.data import load_narratives, queue_filter, response_delay
 from dashboard.highlight import highlight
 from dashboard.i18n import Translator
+from dashboard.pages import review_narrative
+from dashboard.pages.review_narrative import narrative_form
 from phuxanh.errors import ItemNotFound, ReviewConflict
 from phuxanh.schema import SENTIMENT_LABELS, VN_TZ, Item, Review
 from phuxanh.store.base import ItemFilter
@@ -214,6 +216,7 @@ def layout(**query: Any) -> html.Div:
                                     className="button"),
                     ]),
                     html.P(t("review.shortcuts"), className="muted small"),
+                    narrative_form(t),
                 ]),
             ]),
         ]),
@@ -676,6 +679,7 @@ def on_action(_confirm: Any, _correct: Any, _dismiss: Any, _handled: Any,
 def register(app: dash.Dash) -> None:
     register_page(__name__, path=PATH, order=1, title_key="review.title",
                   description_key="review.subtitle", layout=layout)
+    review_narrative.register(app)
     app.callback(
         Output(REVIEW_PAGE, "data"),
         Input(REVIEW_PREV, "n_clicks"),

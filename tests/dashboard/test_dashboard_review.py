@@ -497,3 +497,33 @@ def test_paging_and_selection_callbacks_check_the_role(config, store, flagged) -
             review.on_action(1, None, None, None, {"id": items[0].id, "version": 0}, None,
                              None, 0, ["all"])
     assert store.get(items[0].id).review.status == "unreviewed"
+
+
+def test_a_reviewer_adds_a_narrative_from_the_item_and_a_viewer_cannot(config, store,
+                                                                        flagged) -> None:
+    from dashboard.pages import review_narrative
+    from phuxanh.narrative_additions import added_narratives_path
+
+    items = flagged(negative=1, misinformation=0)
+    app = create_app(config, store, testing=True)
+    users = UserStore.for_config(config)
+    viewer = users.add_user("xem", "mat-khau-nguoi-xem", "viewer")
+    reviewer = users.add_user("duyet", "mat-khau-nguoi-duyet", "reviewer")
+    claim = "Ai không cài ứng dụng định danh sẽ bị cắt điện thoại từ tuần sau"
+    loaded = {"id": items[0].id}
+    with app.server.test_request_context("/review"):
+        flask.g.phuxanh_user = viewer
+        with pytest.raises(PermissionDenied):
+            review_narrative.on_add(1, loaded, claim, "Không có quy định như vậy.", None)
+        assert not added_narratives_path(config.data_dir).exists()
+        flask.g.phuxanh_user = reviewer
+        assert "Chọn một tin" in review_narrative.on_add(1, None, claim, "x", None)
+        refused = review_narrative.on_add(1, loaded, "ngắn", "Không có quy định.", None)
+        assert refused.startswith("Chưa thêm được") and "20" in refused
+        message = review_narrative.on_add(1, loaded, claim, "Không có quy định như vậy.",
+                                          "https://chinhphu.vn/bac-bo")
+        assert message.startswith("Đã thêm luận điệu ai-khong-cai-ung-dung")
+        page = review.layout()
+        assert any(getattr(c, "id", None) == review_narrative.NARRATIVE_ADD for c in walk(page))
+    (entry,) = store.audit_log(action="narrative.add")
+    assert entry.actor == "duyet" and entry.details["from_item"] == items[0].id
