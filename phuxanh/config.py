@@ -177,6 +177,9 @@ class Source(_Section):
     official: bool = False
     province: str | None = None
     domain: str | None = None
+    # Hosts that serve this source's feeds or sitemaps without being its domain (a feed CDN,
+    # e.g. feeds.bbci.co.uk for bbc.com); `phuxanh sources check` accepts them.
+    feed_hosts: list[str] = Field(default_factory=list)
     feeds: list[str] = Field(default_factory=list)
     # Sitemaps or sitemap indexes (Google News sitemaps included); entries are dated by the
     # sitemap, so old ones are skipped without a request.

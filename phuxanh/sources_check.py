@@ -136,10 +136,12 @@ def find_problems(sources: Sequence[Source]) -> list[Finding]:
                 "nothing to crawl: no feeds, sitemaps, listings, search_query, forum, "
                 "channel or api"))
         domain = (source.domain or "").lower().removeprefix("www.")
+        feed_hosts = [h.lower().removeprefix("www.") for h in source.feed_hosts]
         if domain:
             for url in [*source.feeds, *source.sitemaps, *source.listings]:
                 host = _host(url)
-                if host and not _same_site(host, domain):
+                if host and not _same_site(host, domain) and not any(
+                        _same_site(host, allowed) for allowed in feed_hosts):
                     findings.append(Finding(
                         "warning", source.key,
                         f"{url}: host {host} does not match the source's domain {domain}"))

@@ -147,3 +147,13 @@ def test_forum_telegram_and_api_sources_count_as_reachable() -> None:
     ]
     assert [discovery(s) for s in sources] == [["forum"], ["telegram"], ["api"]]
     assert not [f for f in find_problems(sources) if "nothing to crawl" in f.message]
+
+
+def test_a_declared_feed_host_is_not_a_domain_mismatch() -> None:
+    feed = "https://feeds.bbci.co.uk/vietnamese/rss.xml"
+    mismatched = Source(key="bbc", name="BBC", domain="bbc.com", feeds=[feed])
+    declared = Source(key="bbc", name="BBC", domain="bbc.com", feeds=[feed],
+                      feed_hosts=["feeds.bbci.co.uk"])
+    assert [f.message for f in find_problems([mismatched])] == [
+        f"{feed}: host feeds.bbci.co.uk does not match the source's domain bbc.com"]
+    assert find_problems([declared]) == []
