@@ -9,8 +9,10 @@ reviewer's reason: the phrases that pushed toward the chosen label.
 
 A model directory holds:
 - ``config.json``: ``"format": "phuxanh-ensemble"``, name, version, labels, preprocessing
-  version, ``alpha`` (the embedding head's weight), ``temperature``, ``chunk_max_words``, the
-  embedder id, training provenance;
+  version, ``alpha`` (the embedding head's weight), ``temperature``, ``chunk_max_words``,
+  ``embed_max_chunks`` (how much of a long text is embedded), ``cascade_threshold`` (the word
+  model answers alone at or above this probability; null: never), the embedder id, training
+  provenance;
 - ``linear/``: a complete linear model directory (classify/models/linear.py);
 - ``e5_head.npz``: ``coef`` (labels x 384) and ``intercept`` (read with ``allow_pickle=False``);
 - ``metrics.json``, ``MODEL_CARD.md``, ``narrative_background.json``.
