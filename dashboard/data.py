@@ -25,6 +25,7 @@ from phuxanh.store.base import (
     AggregateRow,
     AuditEntry,
     ItemFilter,
+    LabelRecord,
     QueueEntry,
     SearchPage,
     SourceHealth,
@@ -327,6 +328,10 @@ class DashboardData:
             except ItemNotFound:
                 continue  # deleted between the two reads (retention): nothing to decide on
         return found
+
+    def label_history(self, item_id: str, limit: int = 20) -> list[LabelRecord]:
+        """What the models said about the item, newest first (not cached: classify adds)."""
+        return self._store.label_history(item_id, limit=limit)
 
 
 # -- review queue ----------------------------------------------------------------------------

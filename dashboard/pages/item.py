@@ -1,6 +1,7 @@
-"""Chi tiết: one item with where it came from, how its date was found, what the model said,
-its near-duplicate cluster (every copy linked, the original marked) and every review decision
-on it, with the time from first seeing it to the official response when it was handled.
+"""Chi tiết: one item with where it came from, how its date was found, what the model said
+(and every earlier classification: the history ``set_labels`` keeps), its near-duplicate
+cluster (every copy linked, the original marked) and every review decision on it, with the
+time from first seeing it to the official response when it was handled.
 
 The page is built by :func:`item_view` (a plain function the tests call), from one callback
 that checks the user's role. Crawled text is never rendered as HTML: plain strings and
@@ -26,7 +27,7 @@ from dashboard.pages.review import format_delay
 from dashboard.pages.search import PATH as SEARCH_PATH
 from dashboard.pages.search import item_href, sentiment_badge, user_sources, vn_time
 from phuxanh.schema import Item
-from phuxanh.store.base import AuditEntry
+from phuxanh.store.base import AuditEntry, LabelRecord
 from phuxanh.users import ROLES
 
 PATH = "/item"
@@ -34,6 +35,10 @@ CLUSTER_LIMIT = 50  # copies listed; a story syndicated more widely says "and mo
 # Component ids added with the cluster list (kept with the page that owns them).
 ITEM_CLUSTER_MEMBERS = "item-cluster-members"
 ITEM_RESPONSE_DELAY = "item-response-delay"
+ITEM_LABEL_HISTORY = "item-label-history"
+HISTORY_LIMIT = 20  # classifications listed, newest first
+_SENTIMENTS = {"positive", "neutral", "negative"}
+_MISINFO = {"likely", "unlikely"}
 
 
 def _is_http(url: str) -> bool:
@@ -96,6 +101,36 @@ def _model(item: Item, t: Translator) -> html.Section:
         rows.append(html.P(t("item.model", model=misinfo.model), className="muted small"))
     return html.Section(className="card", id=ids.ITEM_MODEL,
                         children=[html.H2(t("item.model_heading")), *rows])
+
+
+def _history_entry(record: LabelRecord, t: Translator) -> html.Li:
+    """One classification: when (Vietnam time), which model, its sentiment and misinformation
+    labels with their scores, and the matched narrative."""
+    if record.sentiment is None:
+        sentiment = t("item.history_no_sentiment")
+    else:
+        label = (t(f"sentiment.{record.sentiment}") if record.sentiment in _SENTIMENTS
+                 else record.sentiment)
+        sentiment = t("item.history_sentiment", label=label,
+                      score=t.decimal(record.sentiment_score or 0.0, 2))
+    parts: list[Any] = [html.Strong(vn_time(record.at)), " · ", record.model, " · ", sentiment]
+    if record.misinformation is not None:
+        label = (t(f"review.misinfo.{record.misinformation}")
+                 if record.misinformation in _MISINFO else record.misinformation)
+        parts += [" · ", t("item.history_misinfo", label=label,
+                           score=t.decimal(record.misinformation_score or 0.0, 2))]
+    if record.narrative_id:
+        parts += [" · ", t("item.history_narrative", id=record.narrative_id)]
+    return html.Li(parts)
+
+
+def _history(records: list[LabelRecord], t: Translator) -> html.Section:
+    body: Any = (html.Ul([_history_entry(record, t) for record in records],
+                         className="item-trail")
+                 if records else html.P(t("item.history_empty"), className="muted"))
+    return html.Section(className="card", children=[
+        html.H2(t("item.history_heading")), html.Div(body, id=ITEM_LABEL_HISTORY),
+    ])
 
 
 def _response_rows(item: Item, t: Translator) -> list[Any]:
@@ -198,6 +233,7 @@ def item_view(item_id: str | None, services: Services) -> html.Div:
             ]),
             html.Div(children=[
                 _model(item, t),
+                _history(services.data.label_history(item.id, limit=HISTORY_LIMIT), t),
                 _cluster(item, [member for member in (
                     services.data.cluster_members(item.cluster_id, limit=CLUSTER_LIMIT + 1)
                     if item.cluster_id else []) if sources is None or member.source in sources],

@@ -104,6 +104,22 @@ class LabelUpdate:
 
 
 @dataclass(frozen=True)
+class LabelRecord:
+    """One classification of an item as ``set_labels`` stored it: the item page's history.
+
+    Appended only when the labels stored actually change (a re-run of the same model giving
+    the same answer adds nothing), so the history reads as "what the model said, and when"."""
+
+    at: datetime  # aware
+    model: str
+    sentiment: str | None
+    sentiment_score: float | None
+    misinformation: str | None
+    misinformation_score: float | None
+    narrative_id: str | None
+
+
+@dataclass(frozen=True)
 class QueueEntry:
     item: Item
     version: int  # pass back to ``set_review`` as ``expected_version``
@@ -201,7 +217,14 @@ class Store(Protocol):
         """Items with no sentiment, or (when ``model`` is given) labelled by another model."""
         ...
 
-    def set_labels(self, updates: Iterable[LabelUpdate]) -> int: ...
+    def set_labels(self, updates: Iterable[LabelUpdate]) -> int:
+        """Store model labels; each update that changes an item's labels (or their model) also
+        appends a :class:`LabelRecord` to its history, in the same write."""
+        ...
+
+    def label_history(self, item_id: str, limit: int = 20) -> list[LabelRecord]:
+        """The item's classification history, newest first ([] for an unknown item)."""
+        ...
 
     def search(
         self,

@@ -28,6 +28,7 @@ from phuxanh.store.base import (
     Dimension,
     Interval,
     ItemFilter,
+    LabelRecord,
     LabelUpdate,
     QueueEntry,
     SearchHit,
@@ -47,6 +48,12 @@ from phuxanh.store.elastic_query import (
     filtered,
     item_source,
     text_query,
+)
+from phuxanh.store.label_history import (
+    MAX_IN_DOCUMENT,
+    history_entry,
+    record_from_json,
+    record_to_json,
 )
 from phuxanh.store.merge import apply_review, merge_upsert
 
@@ -76,6 +83,10 @@ class ElasticStore(ElasticLogs):
                              dedup=dedup)
         if same_text and old is not None:
             source["segmented"] = old.get("segmented", "")
+        if old is not None and old.get("label_history"):
+            # Every rewrite of the document (upsert, review, clustering) keeps the history;
+            # only set_labels appends to it.
+            source["label_history"] = old["label_history"]
         return source
 
     def _write_conditional(
@@ -137,14 +148,32 @@ class ElasticStore(ElasticLogs):
                 if old is None:
                     continue  # deleted since it was read (retention): nothing to label
                 update = by_id[item_id]
-                new = old.item.model_copy(update={"sentiment": update.sentiment,
+                previous = old.item
+                new = previous.model_copy(update={"sentiment": update.sentiment,
                                                   "misinformation": update.misinformation})
-                actions.append(BulkAction("index", old.index, item_id,
-                                          self._source(new, old.version, old), old.seq_no,
+                source = self._source(new, old.version, old)
+                record = history_entry(previous, new, datetime.now(VN_TZ))
+                if record is not None:
+                    # Appended in the same conditional write as the labels (oldest first in
+                    # the document), so a concurrent writer makes both be merged again.
+                    history = [*source.get("label_history", []), record_to_json(record)]
+                    source["label_history"] = history[-MAX_IN_DOCUMENT:]
+                actions.append(BulkAction("index", old.index, item_id, source, old.seq_no,
                                           old.primary_term, key=item_id))
             return actions
 
         return len(self._write_conditional(list(by_id), plan, "labelling"))
+
+    def label_history(self, item_id: str, limit: int = 20) -> list[LabelRecord]:
+        if limit <= 0:
+            return []
+        response = self._search(self.names.items, query={"ids": {"values": [item_id]}},
+                                size=1, source=["label_history"], track_total_hits=False)
+        hits = response["hits"]["hits"]
+        if not hits:
+            return []
+        history = hits[0]["_source"].get("label_history") or []
+        return [record_from_json(entry) for entry in reversed(history[-limit:])]
 
     def set_review(self, item_id: str, review: Review, expected_version: int, actor: str) -> int:
         for _ in range(_MAX_MERGES):

@@ -26,6 +26,10 @@ TEMPLATES = {"items": "items-template.json", "audit": "audit-template.json",
              "source_runs": "source-runs-template.json"}
 ILM_POLICY = "ilm-policy.json"
 FIRST_ITEMS_INDEX = "{index}-000001"
+# Item fields added to the template after indices may already exist: put onto those indices
+# too (a mapping may gain fields in place), since "dynamic": "strict" refuses documents that
+# carry a field their index does not map. Each mapping is read from the template itself.
+ADDED_ITEM_FIELDS = ("label_history",)
 
 
 @dataclass
@@ -106,12 +110,26 @@ def ensure_indices(
         if not es.indices.exists_alias(name=names.items):
             _create(es, FIRST_ITEMS_INDEX.format(index=prefix),
                     {names.items: {"is_write_index": True}})
+        else:
+            _add_item_fields(es, names, load_json(TEMPLATES["items"], prefix, config_dir))
         for plain in (names.audit, names.source_runs):
             if not es.indices.exists(index=plain):
                 _create(es, plain, None)
     except ApiError as exc:
         raise StoreError(f"Elasticsearch: cannot set up the indices for {prefix!r} ({exc})"
                          ) from None
+
+
+def _add_item_fields(es: Elasticsearch, names: IndexNames, template: dict[str, Any]) -> None:
+    """Map ADDED_ITEM_FIELDS on every existing items index that lacks one (indices made by an
+    older template); a no-op once they have them."""
+    wanted = template["template"]["mappings"]["properties"]
+    current = es.indices.get_mapping(index=names.items)
+    for index, body in current.items():
+        known = body.get("mappings", {}).get("properties", {})
+        missing = {name: wanted[name] for name in ADDED_ITEM_FIELDS if name not in known}
+        if missing:
+            es.indices.put_mapping(index=index, properties=missing)
 
 
 def _create(es: Elasticsearch, index: str, aliases: dict[str, Any] | None) -> None:

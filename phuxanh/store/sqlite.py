@@ -27,6 +27,7 @@ from phuxanh.store.base import (
     Dimension,
     Interval,
     ItemFilter,
+    LabelRecord,
     LabelUpdate,
     QueueEntry,
     SearchHit,
@@ -37,6 +38,7 @@ from phuxanh.store.base import (
     UpsertResult,
     check_aggregate_args,
 )
+from phuxanh.store.label_history import history_entry
 from phuxanh.store.merge import apply_review, merge_upsert
 from phuxanh.store.sqlite_sql import (
     ROLLUP_COLUMNS,
@@ -309,9 +311,36 @@ class SQLiteStore:
                     update={"sentiment": update.sentiment, "misinformation": update.misinformation}
                 )
                 self._replace(conn, rowid, old, new, version)
+                record = history_entry(old, new, _now())
+                if record is not None:
+                    conn.execute(
+                        "INSERT INTO label_history (item_rowid, at, model, sentiment, "
+                        "sentiment_score, misinfo, misinfo_score, narrative_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (rowid, record.at.isoformat(), record.model, record.sentiment,
+                         record.sentiment_score, record.misinformation,
+                         record.misinformation_score, record.narrative_id),
+                    )
                 stored[update.item_id] = (rowid, version, new)
                 changed += 1
         return changed
+
+    def label_history(self, item_id: str, limit: int = 20) -> list[LabelRecord]:
+        if limit <= 0:
+            return []  # SQLite reads LIMIT -1 as "no limit"
+        # label_history_item (item_rowid, id) answers this with one index range, newest first.
+        rows = self._conn().execute(
+            "SELECT h.at, h.model, h.sentiment, h.sentiment_score, h.misinfo, h.misinfo_score, "
+            "h.narrative_id FROM items JOIN label_history AS h ON h.item_rowid = items.rowid "
+            "WHERE items.id = ? ORDER BY h.id DESC LIMIT ?",
+            (item_id, limit),
+        ).fetchall()
+        return [
+            LabelRecord(datetime.fromisoformat(r["at"]), r["model"], r["sentiment"],
+                        r["sentiment_score"], r["misinfo"], r["misinfo_score"],
+                        r["narrative_id"])
+            for r in rows
+        ]
 
     def set_review(self, item_id: str, review: Review, expected_version: int, actor: str) -> int:
         with self._write() as conn:
@@ -367,7 +396,7 @@ class SQLiteStore:
                     )
                     # Explicit rather than left to ON DELETE CASCADE, which needs the pragma;
                     # each lookup uses an index (item_topics_item: migration 0005).
-                    for table in ("item_topics", "item_minhash", "item_lsh"):
+                    for table in ("item_topics", "item_minhash", "item_lsh", "label_history"):
                         conn.execute(f"DELETE FROM {table} WHERE item_rowid = ?", (rowid,))
                     conn.execute("DELETE FROM items WHERE rowid = ?", (rowid,))
                     if item.cluster_id and item.is_original:

@@ -185,3 +185,52 @@ def test_a_big_cluster_says_only_the_first_are_listed(services, store, make_item
     assert "Chỉ hiện 2 bản đầu tiên của cụm." in text(page)
     monkeypatch.setattr(item_page, "CLUSTER_LIMIT", 3)  # exactly the cluster's size
     assert "Chỉ hiện" not in text(item_page.item_view(members[0].id, services))
+
+
+def test_the_classification_history_lists_each_relabel_newest_first(services, store,
+                                                                    make_item) -> None:
+    from phuxanh.schema import Misinformation, Sentiment
+    from phuxanh.store.base import LabelUpdate
+
+    item = make_item(datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ), None)
+    store.upsert([item])
+    page = item_page.item_view(item.id, services)
+    empty = by_id(page, item_page.ITEM_LABEL_HISTORY)
+    assert not [c for c in walk(empty) if isinstance(c, html.Li)]
+    assert "Chạy `phuxanh classify`" in text(empty)
+    assert "Lịch sử phân loại" in text(page)
+
+    store.set_labels([LabelUpdate(item.id, Sentiment(label="neutral", score=0.61,
+                                                     model="baseline@1"))])
+    store.set_labels([LabelUpdate(
+        item.id, Sentiment(label="negative", score=0.87, model="baseline@2"),
+        Misinformation(label="likely", score=0.74, model="baseline@2", narrative_id="nd-01"))])
+    store.set_labels([LabelUpdate(  # the same answer again: not a new line
+        item.id, Sentiment(label="negative", score=0.87, model="baseline@2"),
+        Misinformation(label="likely", score=0.74, model="baseline@2", narrative_id="nd-01"))])
+    page = item_page.item_view(item.id, services)
+    rows = [c for c in walk(by_id(page, item_page.ITEM_LABEL_HISTORY))
+            if isinstance(c, html.Li)]
+    assert len(rows) == 2
+    newest, oldest = text(rows[0]), text(rows[1])
+    stamp = newest.split(" · ")[0]
+    assert datetime.strptime(stamp, "%d/%m/%Y %H:%M")  # dd/mm/yyyy HH:MM, Vietnam time
+    assert stamp == store.label_history(item.id)[0].at.astimezone(VN_TZ).strftime(
+        "%d/%m/%Y %H:%M")
+    assert newest.split(" · ")[1:] == [
+        "baseline@2", "Tiêu cực (0,87)", "tin sai lệch: có khả năng (0,74)", "luận điệu nd-01"]
+    assert oldest.split(" · ")[1:] == ["baseline@1", "Trung lập (0,61)"]
+
+
+def test_the_classification_history_in_english(config, store, make_item) -> None:
+    from phuxanh.schema import Sentiment
+    from phuxanh.store.base import LabelUpdate
+
+    english = Services(config=config, data=DashboardData(store), t=translator("en"))
+    item = make_item(datetime(2026, 3, 10, 8, 0, tzinfo=VN_TZ), None)
+    store.upsert([item])
+    assert "phuxanh classify" in text(by_id(item_page.item_view(item.id, english),
+                                            item_page.ITEM_LABEL_HISTORY))
+    store.set_labels([LabelUpdate(item.id, Sentiment(label="positive", score=0.5, model="m@1"))])
+    history = by_id(item_page.item_view(item.id, english), item_page.ITEM_LABEL_HISTORY)
+    assert text(history).endswith(" · m@1 · Positive (0.50)")

@@ -619,3 +619,98 @@ def test_audit_and_source_runs_are_read_back_whole_oldest_first(store: Store) ->
     store.record_source_runs(runs[:2])
     store.record_source_runs(runs[2:])
     assert list(store.iter_source_runs(batch_size=2)) == runs
+
+
+# -- classification history (the item page's "Lịch sử phân loại") --------------------------
+
+def _misinfo(label: str, score: float, narrative: str | None = None) -> Misinformation:
+    return Misinformation(label=label, score=score, model="m@2",  # type: ignore[arg-type]
+                          narrative_id=narrative)
+
+
+def test_label_history_grows_on_relabel_newest_first(store: Store) -> None:
+    items = [make_item(1), make_item(2)]
+    store.upsert(items)
+    assert store.label_history(items[0].id) == []
+    store.set_labels([LabelUpdate(items[0].id, SENT["neutral"])])
+    store.set_labels([LabelUpdate(items[0].id, SENT["negative"])])
+    later = Sentiment(label="negative", score=0.8, model="m@2")
+    store.set_labels([
+        LabelUpdate(items[0].id, later, _misinfo("likely", 0.7, "tin-gia-1")),
+        LabelUpdate(items[1].id, SENT["positive"]),
+    ])
+    history = store.label_history(items[0].id)
+    assert [(r.model, r.sentiment, r.sentiment_score) for r in history] == [
+        ("m@2", "negative", 0.8), ("m@1", "negative", 0.9), ("m@1", "neutral", 0.9)]
+    newest = history[0]
+    assert (newest.misinformation, newest.misinformation_score, newest.narrative_id) == (
+        "likely", 0.7, "tin-gia-1")
+    assert history[1].misinformation is None and history[1].narrative_id is None
+    assert all(r.at.tzinfo is not None for r in history)
+    assert history[0].at >= history[1].at >= history[2].at
+    assert [r.sentiment for r in store.label_history(items[1].id)] == ["positive"]
+    assert store.label_history("khong-co") == []
+
+
+def test_label_history_skips_identical_relabel_and_honours_limit(store: Store) -> None:
+    item = make_item(1)
+    store.upsert([item])
+    for label in ("positive", "neutral", "negative", "neutral"):
+        store.set_labels([LabelUpdate(item.id, SENT[label])])
+    # Re-running the same model with the same answer (a classify re-run) adds nothing...
+    assert store.set_labels([LabelUpdate(item.id, SENT["neutral"])]) == 1
+    assert [r.sentiment for r in store.label_history(item.id)] == [
+        "neutral", "negative", "neutral", "positive"]
+    # ... but the same labels from another model, or another score, do.
+    store.set_labels([LabelUpdate(item.id, Sentiment(label="neutral", score=0.9, model="m@3"))])
+    store.set_labels([LabelUpdate(item.id, Sentiment(label="neutral", score=0.6, model="m@3"))])
+    history = store.label_history(item.id)
+    assert [(r.model, r.sentiment_score) for r in history[:3]] == [
+        ("m@3", 0.6), ("m@3", 0.9), ("m@1", 0.9)]
+    assert len(history) == 6
+    assert [r.sentiment for r in store.label_history(item.id, limit=2)] == ["neutral", "neutral"]
+    assert store.label_history(item.id, limit=0) == []
+    # A recrawl, a review and clustering rewrite the item but keep (and add to) nothing.
+    store.upsert([item.model_copy(update={"fetched_at": item.fetched_at + timedelta(days=1),
+                                          "title": "Bài số 1 (cập nhật)"})])
+    store.set_review(item.id, Review(status="confirmed"), 0, "r1")
+    store.save_cluster(item.id, None, [], "c1", True)
+    assert store.label_history(item.id) == history
+
+
+def test_label_history_not_appended_when_content_change_clears_labels(store: Store) -> None:
+    item = make_item(1, text="Bản đầu")
+    store.upsert([item])
+    store.set_labels([LabelUpdate(item.id, SENT["negative"])])
+    edited = type(item).model_validate({**item.model_dump(), "text": "Bản sửa",
+                                        "content_hash": ""})
+    assert store.upsert([edited]).updated == 1
+    assert [r.sentiment for r in store.label_history(item.id)] == ["negative"]
+    # The next classify labels the changed text again: that is a new record even with the
+    # same labels, since the item had none.
+    store.set_labels([LabelUpdate(item.id, SENT["negative"])])
+    assert [r.sentiment for r in store.label_history(item.id)] == ["negative", "negative"]
+
+
+def test_label_history_goes_with_deleted_items(store: Store) -> None:
+    items = [make_item(1), make_item(2)]
+    store.upsert(items)
+    for label in ("positive", "negative"):
+        store.set_labels([LabelUpdate(i.id, SENT[label]) for i in items])
+    assert store.delete_items([items[0].id]) == 1
+    assert store.label_history(items[0].id) == []
+    assert len(store.label_history(items[1].id)) == 2
+    store.upsert([items[0]])  # collected again later: a fresh item with no past labels
+    assert store.label_history(items[0].id) == []
+
+
+def test_label_history_keeps_at_least_the_newest_fifty(store: Store) -> None:
+    # The Elasticsearch document keeps the newest 50 (label_history.MAX_IN_DOCUMENT); every
+    # backend answers those, newest first, however many relabels came before.
+    item = make_item(1)
+    store.upsert([item])
+    for n in range(53):
+        store.set_labels([LabelUpdate(item.id, Sentiment(label="neutral", score=0.5,
+                                                         model=f"m@{n}"))])
+    history = store.label_history(item.id, limit=50)
+    assert [r.model for r in history] == [f"m@{n}" for n in range(52, 2, -1)]
