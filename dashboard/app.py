@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import dash
 from dash import Input, Output, dcc, html, set_props
 
-from dashboard import auth, ids
+from dashboard import auth, background, ids
 from dashboard.context import Services, install
 from dashboard.data import Clock, DashboardData, vn_now
 from dashboard.i18n import Translator, translator
@@ -210,6 +210,9 @@ def create_app(config: Config, store: Store, *, clock: Clock = vn_now,
         on_error=_error_handler(t),
         health_endpoint="health",
         enable_mcp=False,  # no side door to the data
+        # The report and the exports run as background jobs, bound to the user who asked
+        # (dashboard/background.py); their results wait under <data_dir>/dash-background/.
+        background_callback_manager=background.create_manager(config.data_dir, store),
     )
     app.server.secret_key = key
     install(app, services)

@@ -21,7 +21,9 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -119,9 +121,28 @@ def _auth() -> Auth:
     return flask.current_app.extensions[_EXTENSION]
 
 
+# The user a background job runs for (dashboard/background.py). Set only by run_as(), in the
+# job's own thread, to the user the guard found in the request that started the job: never
+# from anything the browser sends.
+_job_user: ContextVar[User | None] = ContextVar("phuxanh_job_user", default=None)
+
+
 def current_user() -> User | None:
-    """The logged-in user of the current request (None outside one, or when logged out)."""
-    return g.get("phuxanh_user") if flask.has_request_context() else None
+    """The logged-in user of the current request, or of the background job started by one
+    (None outside both, or when logged out)."""
+    if flask.has_request_context():
+        return g.get("phuxanh_user")
+    return _job_user.get()
+
+
+@contextmanager
+def run_as(user: User) -> Iterator[None]:
+    """Run a background job's code as ``user`` (outside any request)."""
+    token = _job_user.set(user)
+    try:
+        yield
+    finally:
+        _job_user.reset(token)
 
 
 def csrf_token() -> str:
@@ -142,17 +163,24 @@ def require_role(*roles: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None or (user.role not in roles and user.role != "admin"):
-                role = user.role if user else "-"
-                log.warning("permission denied: %s (%s) -> %s", user and user.username, role,
-                            func.__name__)
-                raise PermissionDenied(_auth().t("auth.forbidden", role=role))
+            check_role(current_user(), roles, func.__name__)
             return func(*args, **kwargs)
 
+        # Read by the background-job manager, which checks the role in the request that
+        # starts a job, before any work is done (wraps() carries it to outer wrappers).
+        wrapper.phuxanh_roles = roles  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def check_role(user: User | None, roles: Sequence[str] | None, name: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` is logged in and has one of ``roles``
+    (admins always; ``roles`` None: any logged-in user)."""
+    if user is None or (roles is not None and user.role not in roles and user.role != "admin"):
+        role = user.role if user else "-"
+        log.warning("permission denied: %s (%s) -> %s", user and user.username, role, name)
+        raise PermissionDenied(_auth().t("auth.forbidden", role=role))
 
 
 # -- the guard -------------------------------------------------------------------------------

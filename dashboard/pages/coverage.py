@@ -16,6 +16,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
+from dashboard import background
 from dashboard.auth import current_user, require_role
 from dashboard.context import Services, current, register_page
 from dashboard.data import Coverage, coverage, record_export, visible_sources
@@ -44,6 +45,9 @@ EXPORT_XLSX = "coverage-export-xlsx"
 DOWNLOAD_CSV = "coverage-download-csv"
 DOWNLOAD_XLSX = "coverage-download-xlsx"
 NAV = "app-nav-coverage"
+CSV_JOB = "coverage-csv-job"  # background jobs: their progress indicators' id prefixes
+XLSX_JOB = "coverage-xlsx-job"
+EXPORT_STEPS = 3  # data, audit log, file
 
 _GRAPH_CONFIG = {
     "displaylogo": False,
@@ -177,19 +181,29 @@ def table_csv(cov: Coverage, t: Translator) -> bytes:
 
 
 def export(kind: str, user: User | None, topic: str | None, weeks: int | str | None,
-           services: Services) -> dict[str, Any]:
+           services: Services, progress: background.Progress | None = None
+           ) -> dict[str, Any]:
     """The table as a download (``dcc.Download`` data), written to the audit log first."""
     if kind not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {kind!r}")
+    t = services.t
+
+    def step(number: int, key: str) -> None:
+        if progress is not None:
+            progress(number, background.step_label(t, number, EXPORT_STEPS, key))
+
+    step(1, "job.step.data")
     cov = load(user, topic, weeks, services)
-    content = table_csv(cov, services.t) if kind == "csv" else coverage_xlsx(cov, services.t)
     filename = f"phuxanh-dua-tin-{cov.topic or 'tat-ca'}-{cov.weeks[-1]:%Y%m%d}.{kind}"
     assert user is not None  # load() refused anonymous callers
+    step(2, "job.step.audit")
     record_export(services.data, user.username, filename, {
         "page": "coverage", "format": kind, "topic": cov.topic, "weeks": len(cov.weeks),
         "outlets": [row.source for row in cov.rows],
         "restricted": cov.restricted,
     })
+    step(3, "job.step.file")
+    content = table_csv(cov, t) if kind == "csv" else coverage_xlsx(cov, t)
     return dcc.send_bytes(content, filename)
 
 
@@ -225,6 +239,8 @@ def layout(**_query: Any) -> html.Div:
             html.Button(t("outlets.export_xlsx"), id=EXPORT_XLSX, className="button"),
             dcc.Download(id=DOWNLOAD_CSV),
             dcc.Download(id=DOWNLOAD_XLSX),
+            *background.indicator(CSV_JOB, EXPORT_STEPS),
+            *background.indicator(XLSX_JOB, EXPORT_STEPS),
         ]),
         dcc.Loading(html.Div(id=CONTENT), type="circle", color="#2e7d32", delay_show=300),
     ])
@@ -235,14 +251,20 @@ def on_change(topic: str | None, weeks: int | None) -> tuple[list[Any], str]:
     return update(current_user(), topic, weeks, current())
 
 
-@require_role(*ROLES)
-def on_csv(_clicks: Any, topic: str | None, weeks: int | None) -> dict[str, Any]:
-    return export("csv", current_user(), topic, weeks, current())
+# The exports run as background jobs (dashboard/background.py) for the user whose request
+# started them; called directly (tests), they read the request's user the same way.
 
 
 @require_role(*ROLES)
-def on_xlsx(_clicks: Any, topic: str | None, weeks: int | None) -> dict[str, Any]:
-    return export("xlsx", current_user(), topic, weeks, current())
+def on_csv(_clicks: Any, topic: str | None, weeks: int | None,
+           progress: background.Progress | None = None) -> dict[str, Any]:
+    return export("csv", current_user(), topic, weeks, current(), progress)
+
+
+@require_role(*ROLES)
+def on_xlsx(_clicks: Any, topic: str | None, weeks: int | None,
+            progress: background.Progress | None = None) -> dict[str, Any]:
+    return export("xlsx", current_user(), topic, weeks, current(), progress)
 
 
 def register(app: dash.Dash) -> None:
@@ -250,8 +272,10 @@ def register(app: dash.Dash) -> None:
                   description_key="outlets.heading", layout=layout)
     app.callback(Output(CONTENT, "children"), Output(PERIOD, "children"),
                  Input(TOPIC, "value"), Input(WEEKS, "value"))(on_change)
-    for button, download, handler in ((EXPORT_CSV, DOWNLOAD_CSV, on_csv),
-                                      (EXPORT_XLSX, DOWNLOAD_XLSX, on_xlsx)):
+    working = app.server.extensions["phuxanh"].t("job.running.export")
+    for button, download, job, handler in ((EXPORT_CSV, DOWNLOAD_CSV, CSV_JOB, on_csv),
+                                           (EXPORT_XLSX, DOWNLOAD_XLSX, XLSX_JOB, on_xlsx)):
         app.callback(Output(download, "data"), Input(button, "n_clicks"),
-                     State(TOPIC, "value"), State(WEEKS, "value"),
-                     prevent_initial_call=True)(handler)
+                     State(TOPIC, "value"), State(WEEKS, "value"), prevent_initial_call=True,
+                     **background.options(job, (button,), working),
+                     )(background.with_progress(handler))

@@ -14,6 +14,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
+from dashboard import background
 from dashboard.auth import current_user, require_role
 from dashboard.context import Services, current, register_page
 from dashboard.data import WeekCounts, record_export, visible_sources, week_start
@@ -50,6 +51,12 @@ XLSX_BUTTON = "report-xlsx"
 PDF_DOWNLOAD = "report-pdf-download"
 XLSX_DOWNLOAD = "report-xlsx-download"
 NAV = "app-nav-report"
+# Background jobs: the prefix of each one's progress indicator (dashboard/background.py).
+PREVIEW_JOB = "report-preview-job"
+PDF_JOB = "report-pdf-job"
+XLSX_JOB = "report-xlsx-job"
+PREVIEW_STEPS = 2  # data, layout
+DOWNLOAD_STEPS = 3  # data, audit log, file
 
 MEDIA = {"pdf": "application/pdf",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -157,23 +164,41 @@ def render(report: WeeklyReport, t: Translator) -> list[Any]:
     ]
 
 
+def _steps(progress: background.Progress | None, steps: int,
+           t: Translator) -> background.Progress:
+    """``progress`` with labelled steps (a no-op when run outside a background job)."""
+    def step(number: int, key: str) -> None:
+        if progress is not None:
+            progress(number, background.step_label(t, number, steps, key))
+    return step
+
+
 def preview(user: User | None, week: str | None, topic: str | None,
-            services: Services) -> list[Any]:
-    return render(load(user, week, topic, services), services.t)
+            services: Services, progress: background.Progress | None = None) -> list[Any]:
+    step = _steps(progress, PREVIEW_STEPS, services.t)
+    step(1, "job.step.data")
+    report = load(user, week, topic, services)
+    step(2, "job.step.render")
+    return render(report, services.t)
 
 
 def download(kind: str, user: User | None, week: str | None, topic: str | None,
-             services: Services) -> dict[str, Any]:
+             services: Services, progress: background.Progress | None = None
+             ) -> dict[str, Any]:
     """The report file (``dcc.Download`` data); the export is audited before it is built."""
     if kind not in MEDIA:
         raise ValueError(f"unknown report format {kind!r}")
+    step = _steps(progress, DOWNLOAD_STEPS, services.t)
+    step(1, "job.step.data")
     report = load(user, week, topic, services)
     assert user is not None  # load() refused anonymous callers
     filename = f"{report.filename_stem}.{kind}"
+    step(2, "job.step.audit")
     record_export(services.data, user.username, filename, {
         "page": "report", "format": kind, "week": report.key, "topic": report.topic,
         "outlets": list(report.scope) if report.scope is not None else None,
     })
+    step(3, "job.step.file")
     content = (render_pdf(report, services.t) if kind == "pdf"
                else render_xlsx(report, services.t))
     return dcc.send_bytes(content, filename, type=MEDIA[kind])
@@ -226,35 +251,50 @@ def layout(**_query: Any) -> html.Div:
             html.Button(t("report.download_xlsx"), id=XLSX_BUTTON, className="button"),
             dcc.Download(id=PDF_DOWNLOAD),
             dcc.Download(id=XLSX_DOWNLOAD),
+            *background.indicator(PDF_JOB, DOWNLOAD_STEPS),
+            *background.indicator(XLSX_JOB, DOWNLOAD_STEPS),
         ]),
+        html.Div(background.indicator(PREVIEW_JOB, PREVIEW_STEPS), className="job-status"),
         dcc.Loading(html.Div(id=PREVIEW, className="report-preview"), type="circle",
                     color="#2e7d32", delay_show=300),
     ])
 
 
-@require_role(*ROLES)
-def on_change(week: str | None, topic: str | None) -> list[Any]:
-    return preview(current_user(), week, topic, current())
+# The callbacks run as background jobs (dashboard/background.py) for the user whose request
+# started them; called directly (tests), they read the request's user the same way.
 
 
 @require_role(*ROLES)
-def on_pdf(_clicks: Any, week: str | None, topic: str | None) -> dict[str, Any]:
-    return download("pdf", current_user(), week, topic, current())
+def on_change(week: str | None, topic: str | None,
+              progress: background.Progress | None = None) -> list[Any]:
+    return preview(current_user(), week, topic, current(), progress)
 
 
 @require_role(*ROLES)
-def on_xlsx(_clicks: Any, week: str | None, topic: str | None) -> dict[str, Any]:
-    return download("xlsx", current_user(), week, topic, current())
+def on_pdf(_clicks: Any, week: str | None, topic: str | None,
+           progress: background.Progress | None = None) -> dict[str, Any]:
+    return download("pdf", current_user(), week, topic, current(), progress)
+
+
+@require_role(*ROLES)
+def on_xlsx(_clicks: Any, week: str | None, topic: str | None,
+            progress: background.Progress | None = None) -> dict[str, Any]:
+    return download("xlsx", current_user(), week, topic, current(), progress)
 
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, path=PATH, order=6, title_key="report.title",
                   description_key="report.subtitle", layout=layout)
-    app.callback(Output(PREVIEW, "children"), Input(WEEK, "value"),
-                 Input(TOPIC, "value"))(on_change)
+    t = app.server.extensions["phuxanh"].t  # installed before the pages register
+    working = t("job.running.report")
+    app.callback(Output(PREVIEW, "children"), Input(WEEK, "value"), Input(TOPIC, "value"),
+                 **background.options(PREVIEW_JOB, (PDF_BUTTON, XLSX_BUTTON), working),
+                 )(background.with_progress(on_change))
     app.callback(Output(PDF_DOWNLOAD, "data"), Input(PDF_BUTTON, "n_clicks"),
-                 State(WEEK, "value"), State(TOPIC, "value"),
-                 prevent_initial_call=True)(on_pdf)
+                 State(WEEK, "value"), State(TOPIC, "value"), prevent_initial_call=True,
+                 **background.options(PDF_JOB, (PDF_BUTTON,), working),
+                 )(background.with_progress(on_pdf))
     app.callback(Output(XLSX_DOWNLOAD, "data"), Input(XLSX_BUTTON, "n_clicks"),
-                 State(WEEK, "value"), State(TOPIC, "value"),
-                 prevent_initial_call=True)(on_xlsx)
+                 State(WEEK, "value"), State(TOPIC, "value"), prevent_initial_call=True,
+                 **background.options(XLSX_JOB, (XLSX_BUTTON,), working),
+                 )(background.with_progress(on_xlsx))
