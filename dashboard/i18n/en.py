@@ -576,6 +576,8 @@ MESSAGES.update({
     "item.history_heading": "Classification history",
     "item.history_empty": "No model has classified this item yet. Run `phuxanh classify` to "
                           "label it; every change of its labels is recorded here.",
+    "item.history_before": "The current labels predate the history (or came with imported "
+                           "data); every change of its labels from now on is recorded here.",
     "item.history_sentiment": "{label} ({score})",
     "item.history_no_sentiment": "no sentiment label",
     "item.history_misinfo": "misinformation: {label} ({score})",

@@ -580,6 +580,8 @@ MESSAGES.update({
     "item.history_heading": "Lịch sử phân loại",
     "item.history_empty": "Mô hình chưa phân loại tin này. Chạy `phuxanh classify` để gắn "
                           "nhãn; mỗi lần nhãn thay đổi sẽ được ghi lại ở đây.",
+    "item.history_before": "Nhãn hiện tại có từ trước khi lịch sử được ghi (hoặc đến cùng dữ "
+                           "liệu nhập); các lần thay đổi nhãn từ nay sẽ được ghi lại ở đây.",
     "item.history_sentiment": "{label} ({score})",
     "item.history_no_sentiment": "chưa có nhãn cảm xúc",
     "item.history_misinfo": "tin sai lệch: {label} ({score})",

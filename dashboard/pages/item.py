@@ -124,10 +124,14 @@ def _history_entry(record: LabelRecord, t: Translator) -> html.Li:
     return html.Li(parts)
 
 
-def _history(records: list[LabelRecord], t: Translator) -> html.Section:
+def _history(records: list[LabelRecord], t: Translator, labelled: bool = False
+             ) -> html.Section:
+    # An item labelled before histories were kept (or imported with its labels) has labels
+    # but no record yet: say so rather than "not classified".
+    empty = t("item.history_before") if labelled else t("item.history_empty")
     body: Any = (html.Ul([_history_entry(record, t) for record in records],
                          className="item-trail")
-                 if records else html.P(t("item.history_empty"), className="muted"))
+                 if records else html.P(empty, className="muted"))
     return html.Section(className="card", children=[
         html.H2(t("item.history_heading")), html.Div(body, id=ITEM_LABEL_HISTORY),
     ])
@@ -233,7 +237,8 @@ def item_view(item_id: str | None, services: Services) -> html.Div:
             ]),
             html.Div(children=[
                 _model(item, t),
-                _history(services.data.label_history(item.id, limit=HISTORY_LIMIT), t),
+                _history(services.data.label_history(item.id, limit=HISTORY_LIMIT), t,
+                         labelled=item.sentiment is not None or item.misinformation is not None),
                 _cluster(item, [member for member in (
                     services.data.cluster_members(item.cluster_id, limit=CLUSTER_LIMIT + 1)
                     if item.cluster_id else []) if sources is None or member.source in sources],

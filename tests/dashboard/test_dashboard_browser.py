@@ -373,3 +373,35 @@ def test_a_bulk_confirm_on_a_cluster_persists(
     wait_for(browser, f"#{ids.REVIEW_ITEM_TITLE}")
     assert browser.find_element(By.ID, ids.REVIEW_ITEM_TITLE).text == items[2].title
     assert_clean_console_and_offline(browser, base_url)
+
+
+def test_an_admin_opens_every_page_in_the_navigation_without_console_errors(
+    browser, live_server, config, store, make_item, screenshot_dir
+) -> None:
+    """Every link of the navigation (an admin sees them all, submit included) opens a page
+    with its heading, no browser console error and nothing fetched from elsewhere."""
+    from phuxanh.users import UserStore
+
+    UserStore.for_config(config).add_user("quantri", "mat-khau-quan-tri-vien", "admin")
+    sample = sample_items(make_item)
+    store.upsert(sample.items)
+    base_url = live_server(create_app(config, store))
+    log_in(browser, base_url, "quantri", "mat-khau-quan-tri-vien")
+    wait_for(browser, f"#{ids.AUTH_USER}")
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "nav a")]
+    paths = [urlsplit(href).path for href in links]
+    for expected in ("/", "/review", "/search", "/sources", "/coverage", "/report", "/submit"):
+        assert expected in paths, paths
+    for href in links:
+        browser.get(href)
+        heading = wait_for(browser, "h1")
+        wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "h1").text.strip() != "")
+        assert heading.text.strip(), href
+        name = urlsplit(href).path.strip("/") or "overview"
+        screenshot(browser, screenshot_dir / f"nav-{name}.png")
+        assert_clean_console_and_offline(browser, base_url)
+    # The item page opens from an id, as search and the queue link to it.
+    browser.get(f"{base_url}/item?id={sample.items[0].id}")
+    wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "h1").text.strip() != "")
+    screenshot(browser, screenshot_dir / "nav-item.png")
+    assert_clean_console_and_offline(browser, base_url)

@@ -234,3 +234,15 @@ def test_the_classification_history_in_english(config, store, make_item) -> None
     store.set_labels([LabelUpdate(item.id, Sentiment(label="positive", score=0.5, model="m@1"))])
     history = by_id(item_page.item_view(item.id, english), item_page.ITEM_LABEL_HISTORY)
     assert text(history).endswith(" · m@1 · Positive (0.50)")
+
+
+def test_an_item_labelled_before_histories_says_so(config, store, make_item) -> None:
+    from phuxanh.schema import VN_TZ, Sentiment
+
+    stored = make_item(datetime.now(VN_TZ).replace(microsecond=0), None)
+    stored.sentiment = Sentiment(label="positive", score=0.9, model="cu@1")
+    store.upsert([stored])  # labels arriving with the item: no set_labels, no history
+    services = Services(config=config, data=DashboardData(store), t=translator("vi"))
+    page = item_page.item_view(stored.id, services)
+    assert "có từ trước khi lịch sử được ghi" in text(page)
+    assert "Mô hình chưa phân loại tin này" not in text(page)
