@@ -6,7 +6,6 @@ mean exactly what :func:`phuxanh.store.sqlite_sql.items_where` means, field for 
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -14,7 +13,8 @@ from typing import Any
 from phuxanh.schema import VN_TZ, Item
 from phuxanh.store.base import Dimension, ItemFilter
 from phuxanh.store.merge import effective_sentiment, review_priority
-from phuxanh.text import fold, nfc
+from phuxanh.store.search_syntax import parse_search, written_words
+from phuxanh.text import nfc
 
 # Dimension name -> indexed field. "topic" uses topic_keys (the topics, or [""] for none) so
 # items without a topic are counted under "" as in the embedded store's rollup.
@@ -72,49 +72,32 @@ def filtered(filters: ItemFilter | None, *extra: dict[str, Any]) -> dict[str, An
     return {"bool": {"filter": [*filter_clauses(filters), *extra]}}
 
 
-_PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
-_WORD_RE = re.compile(r"\w+")
 _TEXT_FIELDS = ["title.folded^3", "text.folded"]
 
 
-def _phrase(words: list[str]) -> dict[str, Any]:
+def _phrase(words: tuple[str, ...]) -> dict[str, Any]:
     return {"multi_match": {"query": " ".join(words), "type": "phrase",
                             "fields": _TEXT_FIELDS}}
 
 
 def text_query(query: str) -> dict[str, Any] | None:
-    """The user's query with the embedded store's syntax (see ``sqlite_sql.fts_query``): words
-    ANDed, "quoted phrases", ``-word`` excluded, ``a OR b``; all matched on folded text, so
-    "da nang" finds "Đà Nẵng". None when nothing searchable is left.
+    """The user's query (syntax: :mod:`phuxanh.store.search_syntax`, the same as the embedded
+    store's) matched on folded text, so "da nang" finds "Đà Nẵng". None when nothing searchable
+    is left.
 
     Exact-diacritic matches (and whole words as underthesea segments them) score higher, which
     changes the order only, never which items match.
     """
-    positive: list[dict[str, Any]] = []
-    negative: list[dict[str, Any]] = []
-    pending_or = False
     query = nfc(query)
-    for match in _PHRASE_RE.finditer(query):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        if match.group(2) == "OR" and positive:
-            pending_or = True
-            continue
-        exclude = match.group(1) is None and raw.startswith("-")
-        words = _WORD_RE.findall(fold(raw.lstrip("-") if exclude else raw).replace("_", " "))
-        if not words:
-            continue
-        clause = _phrase(words)
-        if exclude:
-            negative.append(clause)
-        elif pending_or:
-            positive[-1] = {"bool": {"should": [positive[-1], clause],
-                                     "minimum_should_match": 1}}
-            pending_or = False
-        else:
-            positive.append(clause)
-    if not positive:
+    parsed = parse_search(query)
+    if parsed is None:
         return None
-    written = " ".join(w for w in _WORD_RE.findall(query) if w != "OR")
+    positive = [_phrase(group[0]) if len(group) == 1
+                else {"bool": {"should": [_phrase(words) for words in group],
+                               "minimum_should_match": 1}}
+                for group in parsed.required]
+    negative = [_phrase(words) for words in parsed.excluded]
+    written = " ".join(written_words(query))
     boost = [{"multi_match": {"query": written, "fields": ["title^3", "text"]}},
              {"match": {"segmented": {"query": written}}}]
     return {"bool": {"must": positive, "must_not": negative, "should": boost}}

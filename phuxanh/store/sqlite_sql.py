@@ -7,7 +7,6 @@ Column names only ever come from the fixed tables below; values are always bound
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from phuxanh.schema import VN_TZ, Item
 from phuxanh.store.base import Dimension, ItemFilter
 from phuxanh.store.merge import effective_sentiment, review_priority
+from phuxanh.store.search_syntax import parse_search
 from phuxanh.text import fold
 
 # Dimension name -> rollup column.
@@ -122,43 +122,22 @@ def rollup_where(
     return (" AND ".join(clauses) or "1"), params
 
 
-_PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
-_WORD_RE = re.compile(r"\w+")
-
-
 def fts_query(query: str) -> str | None:
-    """Turn what a user typed into a safe FTS5 query on folded text.
-
-    Words are ANDed, "quoted words" are phrases, a leading ``-`` excludes a word or phrase, and
-    ``OR`` between two terms makes either enough. Everything is folded the way the index is, so
-    "chi thi 57 an ninh mang" finds "Chỉ thị 57 an ninh mạng" and "da nang" finds "Đà Nẵng".
-    Returns None when nothing searchable is left.
-    """
-    positive: list[str] = []
-    negative: list[str] = []
-    pending_or = False
-    for match in _PHRASE_RE.finditer(query):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        if match.group(2) == "OR" and positive:
-            pending_or = True
-            continue
-        exclude = match.group(1) is None and raw.startswith("-")
-        words = _WORD_RE.findall(fold(raw.lstrip("-") if exclude else raw))
-        if not words:
-            continue
-        term = '"' + " ".join(words) + '"'
-        if exclude:
-            negative.append(term)
-        elif pending_or:
-            positive[-1] = f"({positive[-1]} OR {term})"
-            pending_or = False
-        else:
-            positive.append(term)
-    if not positive:
+    """What a user typed (syntax: :mod:`phuxanh.store.search_syntax`) as a safe FTS5 query on
+    folded text; None when nothing searchable is left."""
+    parsed = parse_search(query)
+    if parsed is None:
         return None
-    expression = " AND ".join(positive)
-    for term in negative:
-        expression += f" NOT {term}"
+
+    def phrase(words: tuple[str, ...]) -> str:
+        return '"' + " ".join(words) + '"'
+
+    groups = [phrase(group[0]) if len(group) == 1
+              else "(" + " OR ".join(phrase(words) for words in group) + ")"
+              for group in parsed.required]
+    expression = " AND ".join(groups)
+    for words in parsed.excluded:
+        expression += f" NOT {phrase(words)}"
     return expression
 
 
