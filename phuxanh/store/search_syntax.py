@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from phuxanh.text import fold
 
-_PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
+# A quoted phrase (optionally -"excluded"), or any other run of non-space characters.
+_PHRASE_RE = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _WORD_RE = re.compile(r"\w+")
 
 Phrase = tuple[str, ...]  # folded words, matched as a phrase (one word: a single term)
@@ -32,14 +33,16 @@ def parse_search(query: str) -> ParsedQuery | None:
     excluded: list[Phrase] = []
     pending_or = False
     for match in _PHRASE_RE.finditer(query):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        if match.group(2) == "OR" and required:
+        quoted, bare = match.group(2), match.group(3)
+        if bare == "OR" and required:
             pending_or = True
             continue
-        exclude = match.group(1) is None and raw.startswith("-")
+        if quoted is not None:
+            exclude, raw = match.group(1) == "-", quoted
+        else:
+            exclude, raw = bare.startswith("-"), bare.lstrip("-")
         # "_" joins words in underthesea's segmented text; the indexes split on it.
-        words = tuple(_WORD_RE.findall(
-            fold(raw.lstrip("-") if exclude else raw).replace("_", " ")))
+        words = tuple(_WORD_RE.findall(fold(raw).replace("_", " ")))
         if not words:
             continue
         if exclude:

@@ -25,3 +25,9 @@ def test_the_embedded_store_renders_it_as_fts5() -> None:
     assert fts_query('an ninh OR "bảo mật" -lộ') == '"an" AND ("ninh" OR "bao mat") NOT "lo"'
     assert fts_query("---") is None
     assert written_words("Đà Nẵng OR Huế") == ["Đà", "Nẵng", "Huế"]
+
+
+def test_a_quoted_phrase_can_be_excluded() -> None:
+    assert parse_search('an ninh -"tin giả"') == ParsedQuery(
+        ((("an",),), (("ninh",),)), (("tin", "gia"),))
+    assert fts_query('an ninh -"tin giả"') == '"an" AND "ninh" NOT "tin gia"'
