@@ -63,21 +63,14 @@ def _relative(path: Path) -> str:
 def read_real(directory: Path) -> tuple[list[Any], list[Any]]:
     """(train, test) Examples from ``texts.jsonl`` split by whole documents in ``split.json``.
     A document in neither list is not used (new rows wait for extend_split.py)."""
-    from classify.training import Example, read_labelled_rows
+    from classify.training import Example, read_real_rows
 
-    split = json.loads((directory / "split.json").read_text(encoding="utf-8"))
-    side = {doc: "train" for doc in split["train"]} | {doc: "test" for doc in split["test"]}
-    train_rows: list[Any] = []
-    test_rows: list[Any] = []
-    for row in read_labelled_rows(directory / "texts.jsonl"):
-        example = Example(row["text"], row["label"], str(row.get("register", "")),
-                          str(row.get("source_url", "")))
-        chosen = side.get(str(row.get("doc")))
-        if chosen == "train":
-            train_rows.append(example)
-        elif chosen == "test":
-            test_rows.append(example)
-    return train_rows, test_rows
+    def example(row: dict[str, Any]) -> Any:
+        return Example(row["text"], row["label"], str(row.get("register", "")),
+                       str(row.get("source_url", "")))
+
+    train_rows, test_rows = read_real_rows(directory)
+    return [example(row) for row in train_rows], [example(row) for row in test_rows]
 
 
 def candidates(with_aux: bool) -> list[Any]:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from classify.training import read_real_rows
 from phuxanh.errors import PhuxanhError
 
 HEAD_C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
@@ -49,24 +50,6 @@ def _repo_path(value: str) -> Path:
 
     path = Path(value)
     return path if path.is_absolute() else REPO_ROOT / path
-
-
-def read_real_rows(directory: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(train, test) rows of ``texts.jsonl`` split by whole documents in ``split.json``; each
-    row keeps its ``doc`` for grouping."""
-    from classify.training import read_labelled_rows
-
-    split = json.loads((directory / "split.json").read_text(encoding="utf-8"))
-    side = {doc: "train" for doc in split["train"]} | {doc: "test" for doc in split["test"]}
-    train: list[dict[str, Any]] = []
-    test: list[dict[str, Any]] = []
-    for row in read_labelled_rows(directory / "texts.jsonl"):
-        chosen = side.get(str(row.get("doc")))
-        if chosen == "train":
-            train.append(row)
-        elif chosen == "test":
-            test.append(row)
-    return train, test
 
 
 def fit_head(embeddings: np.ndarray, labels: Sequence[str], c: float, balanced: bool) -> Any:

@@ -81,6 +81,22 @@ def read_labelled_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def read_real_rows(directory: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(train, test) rows of ``texts.jsonl`` split by whole documents in ``split.json``; each
+    row keeps its ``doc`` for grouping."""
+    split = json.loads((directory / "split.json").read_text(encoding="utf-8"))
+    side = {doc: "train" for doc in split["train"]} | {doc: "test" for doc in split["test"]}
+    train: list[dict[str, Any]] = []
+    test: list[dict[str, Any]] = []
+    for row in read_labelled_rows(directory / "texts.jsonl"):
+        chosen = side.get(str(row.get("doc")))
+        if chosen == "train":
+            train.append(row)
+        elif chosen == "test":
+            test.append(row)
+    return train, test
+
+
 def read_labelled(path: Path) -> list[Example]:
     return [
         Example(row["text"], row["label"], str(row.get("register", "")),

@@ -30,7 +30,13 @@ import numpy as np
 
 from classify.base import ModelError
 from classify.models.e5_embed import DIM, EMBEDDER_ID, embed_passages
-from classify.models.linear import LABEL_VI, LinearSentimentModel, SentimentResult, softmax
+from classify.models.linear import (
+    LABEL_VI,
+    LinearSentimentModel,
+    SentimentResult,
+    read_json,
+    softmax,
+)
 from classify.preprocess import PREPROCESS_VERSION, chunks
 
 FORMAT = "phuxanh-ensemble"
@@ -202,12 +208,7 @@ class EnsembleSentimentModel:
     @classmethod
     def load(cls, directory: Path) -> EnsembleSentimentModel:
         path = directory / CONFIG_FILE
-        try:
-            config = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"{path}: missing") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelError(f"{path}: unreadable ({exc})") from None
+        config = read_json(path)
         if not isinstance(config, dict) or config.get("format") != FORMAT:
             raise ModelError(f"{path}: not a {FORMAT!r} model")
         if config.get("format_version") != FORMAT_VERSION:

@@ -245,7 +245,7 @@ class LinearSentimentModel:
 
     @classmethod
     def load(cls, directory: Path) -> LinearSentimentModel:
-        config = _read_json(directory / CONFIG_FILE)
+        config = read_json(directory / CONFIG_FILE)
         if not isinstance(config, dict):
             raise ModelError(f"{directory / CONFIG_FILE}: expected a JSON object")
         if config.get("format") != FORMAT:
@@ -264,7 +264,7 @@ class LinearSentimentModel:
                 f"{config.get('preprocess_version')!r} but this code is version "
                 f"{PREPROCESS_VERSION!r}; retrain with `python -m classify.train`"
             )
-        vocabulary = _read_json(directory / VOCABULARY_FILE)
+        vocabulary = read_json(directory / VOCABULARY_FILE)
         if not isinstance(vocabulary, list) or not all(isinstance(t, str) for t in vocabulary):
             raise ModelError(f"{directory / VOCABULARY_FILE}: expected a JSON list of strings")
         try:
@@ -306,7 +306,8 @@ def _readable(term: str) -> bool:
     )
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
+    """A model file's JSON; ModelError names the file when it is missing or unreadable."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -85,7 +85,7 @@ def test_default_model_reproduces_its_recorded_test_score() -> None:
     """The files shipped are the ones measured: re-scoring the real test passages gives the
     macro-F1 written in metrics.json."""
     from classify.evaluate import evaluate
-    from classify.train_ensemble import read_real_rows
+    from classify.training import read_real_rows
 
     metrics = json.loads((DEFAULT_MODEL_DIR / "metrics.json").read_text(encoding="utf-8"))
     _, test_rows = read_real_rows(REPO_ROOT / "classify" / "data" / "real")
