@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -74,6 +74,38 @@ class ItemSink:
         result = self.store.upsert(batch)
         self.stored = self.stored + result
         return result
+
+    def take_page(
+        self,
+        url: str,
+        entries: Sequence[Any],
+        to_items: Callable[[Any], Sequence[Item]],
+        what: str,
+        context: Item | None = None,
+    ) -> tuple[list[tuple[Item, Any]], bool]:
+        """One page of API entries into the store: an entry that cannot be read is counted and
+        skipped (``what`` names it in the error), every item is judged (window, topic; a
+        comment with its parent as ``context``) and the kept ones stored in one upsert.
+        Returns the kept (item, entry) pairs and whether an older page may still hold items in
+        the window (lists come newest first: a page entirely too old ends them)."""
+        kept: list[tuple[Item, Any]] = []
+        all_old = bool(entries)
+        for entry in entries:
+            try:
+                items = to_items(entry)
+            except (MalformedPayload, ValueError) as exc:
+                self.bad_item(url, f"{what} skipped: {exc}")
+                all_old = False
+                continue
+            if not items:
+                continue
+            all_old = all_old and self.too_old(items[0])
+            for item in items:
+                judged = self.judge(item, context)
+                if judged is not None:
+                    kept.append((judged, entry))
+        self.put(item for item, _ in kept)
+        return kept, not all_old
 
     def bad_item(self, url: str, reason: str) -> None:
         """An entry of a good page that cannot be read: counted and named, the rest is kept."""

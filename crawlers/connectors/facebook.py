@@ -104,25 +104,14 @@ def _posts(ctx: RunContext, token: str, page_id: str) -> None:
         return _page(ctx.client.get_json(url, params), url)
 
     def handle(page: Page) -> bool:
-        kept, all_old = [], bool(page.entries)
-        for post in page.entries:
-            try:
-                item = post_item(ctx, post)
-            except (MalformedPayload, ValueError) as exc:
-                ctx.sink.bad_item(url, f"{NAME}: post skipped: {exc}")
-                all_old = False
-                continue
-            all_old = all_old and ctx.sink.too_old(item)
-            judged = ctx.sink.judge(item)
-            if judged is not None:
-                kept.append((judged, post))
-        ctx.sink.put(item for item, _ in kept)
+        kept, more = ctx.sink.take_page(url, page.entries, lambda post: [post_item(ctx, post)],
+                                        f"{NAME}: post")
         if ctx.source.comments:
             ctx.state.add_pending(ctx.key, [
                 item.id.split(":", 1)[1] for item, post in kept
                 if _summary_total(post, "comments") != 0
             ])
-        return not all_old
+        return more
 
     walk(ctx, f"posts:{page_id}", fetch, handle)
 
@@ -173,20 +162,10 @@ def _comments(ctx: RunContext, token: str, post_id: str) -> None:
         return _page(ctx.client.get_json(url, params), url)
 
     def handle(page: Page) -> bool:
-        kept, all_old = [], bool(page.entries)
-        for comment in page.entries:
-            try:
-                item = comment_item(ctx, post_id, comment)
-            except (MalformedPayload, ValueError) as exc:
-                ctx.sink.bad_item(url, f"{NAME}: comment skipped: {exc}")
-                all_old = False
-                continue
-            all_old = all_old and ctx.sink.too_old(item)
-            judged = ctx.sink.judge(item, parent)
-            if judged is not None:
-                kept.append(judged)
-        ctx.sink.put(kept)
-        return not all_old
+        _kept, more = ctx.sink.take_page(
+            url, page.entries, lambda comment: [comment_item(ctx, post_id, comment)],
+            f"{NAME}: comment", parent)
+        return more
 
     walk(ctx, f"comments:{post_id}", fetch, handle)
 

@@ -72,22 +72,13 @@ def _search(ctx: RunContext, query: str, subreddit: str | None) -> None:
         return Page(entries, after if isinstance(after, str) and after else None)
 
     def handle(page: Page) -> bool:
-        kept, all_old = [], bool(page.entries)
-        for child in page.entries:
-            try:
-                item = post_item(ctx, child, url)
-            except (MalformedPayload, ValueError) as exc:
-                ctx.sink.bad_item(url, f"{NAME}: post skipped: {exc}")
-                all_old = False
-                continue
-            if item is None:
-                continue
-            all_old = all_old and ctx.sink.too_old(item)
-            judged = ctx.sink.judge(item)
-            if judged is not None:
-                kept.append(judged)
-        ctx.sink.put(kept)
-        return not all_old  # sort=new: a page entirely before the window ends the list
+        def items_of(child: Any) -> list[Item]:
+            item = post_item(ctx, child, url)
+            return [] if item is None else [item]
+
+        # sort=new: a page entirely before the window ends the list.
+        _kept, more = ctx.sink.take_page(url, page.entries, items_of, f"{NAME}: post")
+        return more
 
     walk(ctx, f"search:{subreddit}" if subreddit else "search", fetch, handle)
 

@@ -204,21 +204,11 @@ def _comments(ctx: RunContext, api_key: str, video_id: str) -> None:
         return Page(entries, token if isinstance(token, str) and token else None)
 
     def handle(page: Page) -> bool:
-        kept, all_old = [], bool(page.entries)
-        for thread in page.entries:
-            try:
-                items = thread_items(ctx, video_id, thread)
-            except (MalformedPayload, ValueError) as exc:
-                ctx.sink.bad_item(url, f"{NAME}: comment thread skipped: {exc}")
-                all_old = False
-                continue
-            all_old = all_old and ctx.sink.too_old(items[0])
-            for item in items:
-                judged = ctx.sink.judge(item, parent)
-                if judged is not None:
-                    kept.append(judged)
-        ctx.sink.put(kept)
-        return not all_old  # threads come newest first: older pages are older still
+        # Threads come newest first: older pages are older still.
+        _kept, more = ctx.sink.take_page(
+            url, page.entries, lambda thread: thread_items(ctx, video_id, thread),
+            f"{NAME}: comment thread", parent)
+        return more
 
     walk(ctx, f"comments:{video_id}", fetch, handle)
 
