@@ -25,13 +25,15 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from phuxanh.config import Config, load_config
+
+from .localserver import running
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -287,18 +289,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve_site() -> Iterator[Site]:
     site = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    site.alt = f"http://localhost:{server.server_address[1]}"
-    site.build()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(_handler(site)) as port:
+        site.base = f"http://127.0.0.1:{port}"
+        site.alt = f"http://localhost:{port}"
+        site.build()
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def _fixture_bytes(relative: str) -> bytes:

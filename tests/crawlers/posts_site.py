@@ -16,12 +16,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from phuxanh.schema import Item
 from phuxanh.store.sqlite import SQLiteStore
+
+from .localserver import running
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -120,17 +122,10 @@ def _handler(site: PostsSite) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve_posts_site() -> Iterator[PostsSite]:
     site = PostsSite()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    site.build()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(_handler(site)) as port:
+        site.base = f"http://127.0.0.1:{port}"
+        site.build()
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def forum_source(base: str) -> str:
