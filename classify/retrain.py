@@ -37,6 +37,7 @@ def train_model(
     epochs: int = 2,
 ) -> dict[str, Any]:
     """Train into ``out`` and return the metrics written to ``out/metrics.json``."""
+    from classify.base import DEFAULT_NARRATIVES
     from classify.train import DEFAULT_DATA, DEFAULT_NARRATIVES_EVAL, DEFAULT_REAL, DEFAULT_VSFC
     from classify.train import train as train_linear
     from phuxanh.errors import InputError
@@ -47,8 +48,7 @@ def train_model(
     linear_args = argparse.Namespace(
         out=out, data=DEFAULT_DATA, extra_data=list(extra_data), real_data=DEFAULT_REAL,
         seed=seed, vsfc_dir=DEFAULT_VSFC, with_vsfc=False, name="baseline-linear",
-        version=version, narratives=Path(__file__).resolve().parent.parent / "config"
-        / "narratives.yaml", narratives_eval=DEFAULT_NARRATIVES_EVAL,
+        version=version, narratives=DEFAULT_NARRATIVES, narratives_eval=DEFAULT_NARRATIVES_EVAL,
     )
     if backend == "linear":
         return train_linear(linear_args)

@@ -199,3 +199,33 @@ def test_training_records_the_cascade_choice(ensemble_dir: Path) -> None:
     if chosen:
         assert chosen["cv_real_macro_f1"] >= cascade["cv_real_macro_f1_all_embedded"] - 0.005
     assert "ensemble_without_cascade" in metrics["real_test"]
+
+
+def test_phuxanh_train_builds_the_ensemble_with_extra_rows(
+    tmp_path: Path, tiny_jsonl: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`phuxanh train` (classify/retrain.py) chains the word model and the e5 head on the
+    shipped data paths; here those paths point at the tiny test data."""
+    import classify.train as train_module
+    from classify.retrain import train_model
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "texts.jsonl").write_text("".join(
+        json.dumps({"text": t, "label": label, "doc": doc}, ensure_ascii=False) + "\n"
+        for t, label, doc in PASSAGES), encoding="utf-8")
+    (real / "split.json").write_text(
+        json.dumps({"train": ["a", "b", "c", "d"], "test": ["e", "f"]}), encoding="utf-8")
+    extra = tmp_path / "reviews.jsonl"
+    extra.write_text(json.dumps({"text": "Cán bộ duyệt xác nhận: chính sách rất đáng hoan "
+                                         "nghênh.", "label": "positive"}, ensure_ascii=False)
+                     + "\n", encoding="utf-8")
+    monkeypatch.setattr(train_module, "DEFAULT_DATA", tiny_jsonl)
+    monkeypatch.setattr(train_module, "DEFAULT_REAL", real)
+    monkeypatch.setattr(train_module, "DEFAULT_NARRATIVES_EVAL", tmp_path / "none.jsonl")
+    out = tmp_path / "model"
+    metrics = train_model(out, backend="ensemble", extra_data=[extra], seed=5, version="9.9.9")
+    assert metrics["model"] == "ensemble-e5-linear@9.9.9"
+    assert metrics["dataset"]["n_extra"] == 9  # 8 real train passages + 1 reviewer row
+    assert not (tmp_path / "linear").exists() and (out / "linear" / "config.json").is_file()
+    assert load_classifier(out).name_version == "ensemble-e5-linear@9.9.9+narratives@1"
