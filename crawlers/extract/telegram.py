@@ -20,12 +20,11 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from crawlers.extract.css import first, select
 from crawlers.extract.dates import parse_datetime
 from crawlers.extract.markup import parse_html
 from phuxanh.config import Source
@@ -97,25 +96,6 @@ def _message_ref(href: str | None) -> tuple[str, int] | None:
     return (match[1], int(match[2])) if match else None
 
 
-@lru_cache(maxsize=256)
-def _compiled(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
-
-
-def _select(element: HtmlElement, selector: str) -> list[HtmlElement]:
-    """``element.cssselect(selector)``, compiled once: translating CSS to XPath costs more
-    than running it, and every post runs the same dozen selectors."""
-    return list(_compiled(selector)(element))
-
-
-def _first(element: HtmlElement, *selectors: str) -> HtmlElement | None:
-    for css in selectors:
-        found = _select(element, css)
-        if found:
-            return found[0]
-    return None
-
-
 def _text(element: HtmlElement) -> str:
     element = copy.deepcopy(element)
     for node in element.iter():
@@ -126,7 +106,7 @@ def _text(element: HtmlElement) -> str:
 
 def _own_text(message: HtmlElement) -> str:
     """The message's text or caption, not the quoted text of the message it replies to."""
-    for candidate in _select(message, ".tgme_widget_message_text"):
+    for candidate in select(message, ".tgme_widget_message_text"):
         if not any("tgme_widget_message_reply" in (parent.get("class") or "")
                    for parent in candidate.iterancestors()):
             return _text(candidate)
@@ -139,16 +119,16 @@ def _message(element: HtmlElement, page_url: str) -> TelegramMessage:
     if not match:
         raise ValueError("no data-post id")
     channel, message_id = match[1], int(match[2])
-    date_link = _first(element, "a.tgme_widget_message_date")
-    moment = _first(date_link, "time[datetime]") if date_link is not None else None
+    date_link = first(element, "a.tgme_widget_message_date")
+    moment = first(date_link, "time[datetime]") if date_link is not None else None
     parsed = parse_datetime(moment.get("datetime")) if moment is not None else None
     if parsed is None:
         raise ValueError(f"message {channel}/{message_id}: no readable date")
     href = date_link.get("href") if date_link is not None else None
     url = urljoin(page_url, href) if href else f"https://t.me/{channel}/{message_id}"
-    views = _first(element, ".tgme_widget_message_views")
-    reply = _first(element, "a.tgme_widget_message_reply")
-    forwarded = _first(element, ".tgme_widget_message_forwarded_from_name")
+    views = first(element, ".tgme_widget_message_views")
+    reply = first(element, "a.tgme_widget_message_reply")
+    forwarded = first(element, ".tgme_widget_message_forwarded_from_name")
     forwarded_from = None
     person = None
     if forwarded is not None:
@@ -156,7 +136,7 @@ def _message(element: HtmlElement, page_url: str) -> TelegramMessage:
         if forwarded.tag != "a":  # no link: a private user, not a channel
             person = clean(forwarded.text_content()) or None
     if person is None:
-        signed = _first(element, ".tgme_widget_message_from_author")
+        signed = first(element, ".tgme_widget_message_from_author")
         person = clean(signed.text_content()) or None if signed is not None else None
     return TelegramMessage(
         channel=channel, message_id=message_id, url=url,
@@ -172,8 +152,8 @@ def parse_channel_page(html: str, url: str) -> ChannelPage:
     """A preview page's messages and the id of the older page. InputError when the page is
     not a channel preview (Telegram answers a private or unknown channel with its start page)."""
     tree = parse_html(html, url)
-    elements = _select(tree, "div.tgme_widget_message[data-post]")
-    if not elements and not _select(tree, ".tgme_channel_history, .tgme_channel_info"):
+    elements = select(tree, "div.tgme_widget_message[data-post]")
+    if not elements and not select(tree, ".tgme_channel_history, .tgme_channel_info"):
         raise InputError(f"{url}: not a Telegram channel preview (private, renamed or "
                          "without a public preview)")
     messages: list[TelegramMessage] = []
@@ -185,12 +165,12 @@ def parse_channel_page(html: str, url: str) -> ChannelPage:
             messages.append(_message(element, url))
         except ValueError as exc:
             problems.append(f"{url}: message {index} on the page: {exc}")
-    more = _first(tree, "a.tme_messages_more[data-before]")
+    more = first(tree, "a.tme_messages_more[data-before]")
     before_text = more.get("data-before", "") if more is not None else ""
-    title_el = _first(tree, ".tgme_channel_info_header_title", ".tgme_header_title")
+    title_el = first(tree, ".tgme_channel_info_header_title", ".tgme_header_title")
     channel = messages[0].channel if messages else None
     if channel is None:
-        handle = _first(tree, ".tgme_channel_info_header_username")
+        handle = first(tree, ".tgme_channel_info_header_username")
         channel = clean(handle.text_content()).lstrip("@") or None if handle is not None else None
     return ChannelPage(
         url=url, channel=channel,

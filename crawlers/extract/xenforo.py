@@ -29,12 +29,11 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import urljoin
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from crawlers.extract.css import first, select
 from crawlers.extract.dates import parse_datetime
 from crawlers.extract.markup import parse_html, registered_domain
 from phuxanh.config import Source
@@ -154,27 +153,6 @@ def _time(element: HtmlElement) -> datetime | None:
     return parsed[0] if parsed else None
 
 
-@lru_cache(maxsize=256)
-def _compiled(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
-
-
-def _select(element: HtmlElement, selector: str) -> list[HtmlElement]:
-    """``element.cssselect(selector)``, compiled once: translating CSS to XPath costs more
-    than running it, and every post runs the same dozen selectors."""
-    return list(_compiled(selector)(element))
-
-
-def _first(element: HtmlElement, *selectors: str) -> HtmlElement | None:
-    """The first match of the first selector that matches (tried in order: a union selector
-    would answer in document order instead)."""
-    for css in selectors:
-        found = _select(element, css)
-        if found:
-            return found[0]
-    return None
-
-
 def _href(element: HtmlElement | None, base: str) -> str | None:
     if element is None or not element.get("href"):
         return None
@@ -196,18 +174,18 @@ def _body_text(body: HtmlElement) -> tuple[str, tuple[str, ...]]:
     """The post's own words and the ids of the posts it quotes."""
     body = copy.deepcopy(body)
     quoted: list[str] = []
-    for quote in _select(body, "blockquote.bbCodeBlock--quote, blockquote.quoteContainer"):
+    for quote in select(body, "blockquote.bbCodeBlock--quote, blockquote.quoteContainer"):
         match = _SOURCE_POST_RE.search(quote.get("data-source", ""))
-        jump = _first(quote, "a.bbCodeBlock-sourceJump", "a.AttributionLink")
+        jump = first(quote, "a.bbCodeBlock-sourceJump", "a.AttributionLink")
         post_id = match[1] if match else (
             post_id_of(jump.get("href", "")) if jump is not None else None)
         if post_id and post_id not in quoted:
             quoted.append(post_id)
         quote.drop_tree()
     noise_css = "script, style, noscript, .js-selectToQuoteEnd, .bbCodeBlock--unfurl"
-    for noise in _select(body, noise_css):
+    for noise in select(body, noise_css):
         noise.drop_tree()
-    for mention in _select(body, "a.username, a[data-user-id]"):
+    for mention in select(body, "a.username, a[data-user-id]"):
         tail = mention.tail
         mention.clear()
         mention.text = MENTION
@@ -218,17 +196,17 @@ def _body_text(body: HtmlElement) -> tuple[str, tuple[str, ...]]:
 def _reactions(post: HtmlElement) -> int | None:
     """Reactions shown under a post: the names listed plus "and N others". The names are
     counted, never kept."""
-    link = _first(post, ".reactionsBar-link", ".likesBar .LikeText", ".likesBar a")
+    link = first(post, ".reactionsBar-link", ".likesBar .LikeText", ".likesBar a")
     if link is None:
         return None
-    names = len(_select(link, "bdi")) or len(_select(link, "a.username"))
+    names = len(select(link, "bdi")) or len(select(link, "a.username"))
     others = _OTHERS_RE.search(link.text_content())
     extra = int(re.sub(r"[.,]", "", others[1])) if others else 0
     return names + extra if names or extra else None
 
 
 def _position(post: HtmlElement) -> int | None:
-    for link in _select(post, ".message-attribution-opposite a, .message-attribution a"):
+    for link in select(post, ".message-attribution-opposite a, .message-attribution a"):
         text = (link.text_content() or "").strip()
         if text.startswith("#") and text[1:].replace(",", "").replace(".", "").isdigit():
             return int(text[1:].replace(",", "").replace(".", ""))
@@ -236,7 +214,7 @@ def _position(post: HtmlElement) -> int | None:
 
 
 def _permalink(post: HtmlElement, post_id: str, page_url: str) -> str:
-    for link in _select(post, ".message-attribution a[href], header a[href]"):
+    for link in select(post, ".message-attribution a[href], header a[href]"):
         href = link.get("href", "")
         if post_id_of(href) == post_id:
             return urljoin(page_url, href)
@@ -252,16 +230,16 @@ def _post(element: HtmlElement, page_url: str) -> ForumPost:
     if not match:
         raise ValueError("no post id (data-content)")
     post_id = match[1]
-    moment = _first(element, ".message-attribution time", "header time", "time")
+    moment = first(element, ".message-attribution time", "header time", "time")
     published = _time(moment) if moment is not None else None
     if published is None:
         raise ValueError(f"post {post_id}: no readable date")
-    body = _first(element, "article.message-body .bbWrapper", ".message-body .bbWrapper",
+    body = first(element, "article.message-body .bbWrapper", ".message-body .bbWrapper",
                   ".message-userContent .bbWrapper")
     text, quoted = _body_text(body) if body is not None else ("", ())
     author = element.get("data-author") or None
     if author is None:
-        name = _first(element, ".message-name .username", ".message-userDetails .username")
+        name = first(element, ".message-name .username", ".message-userDetails .username")
         author = clean(name.text_content()) if name is not None else None
     return ForumPost(
         post_id=post_id, url=_permalink(element, post_id, page_url),
@@ -271,29 +249,29 @@ def _post(element: HtmlElement, page_url: str) -> ForumPost:
 
 
 def _paging(tree: HtmlElement, url: str) -> tuple[str | None, str | None, str | None]:
-    prev_url = _href(_first(tree, "a.pageNav-jump--prev"), url)
-    next_url = _href(_first(tree, "a.pageNav-jump--next"), url)
-    pages = _select(tree, "ul.pageNav-main li.pageNav-page a[href]")
+    prev_url = _href(first(tree, "a.pageNav-jump--prev"), url)
+    next_url = _href(first(tree, "a.pageNav-jump--next"), url)
+    pages = select(tree, "ul.pageNav-main li.pageNav-page a[href]")
     last_url = _href(pages[-1], url) if pages else None
     return prev_url, next_url, last_url
 
 
 def _canonical(tree: HtmlElement, url: str) -> str:
-    link = _first(tree, "link[rel=canonical]")
+    link = first(tree, "link[rel=canonical]")
     return urljoin(url, link.get("href")) if link is not None and link.get("href") else url
 
 
 def parse_thread_page(html: str, url: str) -> ThreadPage:
     """A thread page's posts, title and paging. InputError when it is no thread page."""
     tree = parse_html(html, url)
-    elements = _select(tree, "article.message--post, div.message--post, li.message[id^=post-]")
+    elements = select(tree, "article.message--post, div.message--post, li.message[id^=post-]")
     if not elements:
         raise InputError(f"{url}: no forum posts on this page (not a XenForo thread page)")
     page_url = _canonical(tree, url)
-    title_el = _first(tree, "h1.p-title-value", ".titleBar h1", "h1")
+    title_el = first(tree, "h1.p-title-value", ".titleBar h1", "h1")
     title = ""
     if title_el is not None:
-        for label in _select(title_el, ".label, .labelLink"):  # thread prefixes ("Thảo luận")
+        for label in select(title_el, ".label, .labelLink"):  # thread prefixes ("Thảo luận")
             label.drop_tree()
         title = clean(title_el.text_content())
     posts: list[ForumPost] = []
@@ -316,48 +294,48 @@ def parse_thread_page(html: str, url: str) -> ThreadPage:
 def parse_search_page(html: str, url: str) -> SearchPage:
     """A search results page's hits (possibly none). InputError when it is no results page."""
     tree = parse_html(html, url)
-    rows = _select(tree, "li.block-row, .contentRow")
-    if not rows and not _select(tree, ".blockMessage, .block-body, form.block"):
+    rows = select(tree, "li.block-row, .contentRow")
+    if not rows and not select(tree, ".blockMessage, .block-body, form.block"):
         raise InputError(f"{url}: not a XenForo search results page")
     hits: list[SearchHit] = []
     seen: set[str] = set()
-    for row in _select(tree, "li.block-row") or rows:
-        link = _first(row, ".contentRow-title a[href]", "h3 a[href]")
+    for row in select(tree, "li.block-row") or rows:
+        link = first(row, ".contentRow-title a[href]", "h3 a[href]")
         if link is None:
             continue
         href = urljoin(url, link.get("href", ""))
         if href in seen:
             continue
         seen.add(href)
-        moment = _first(row, "time")
+        moment = first(row, "time")
         hits.append(SearchHit(
             url=href, post_id=post_id_of(href), thread_id=thread_id_of(href),
             title=clean(link.text_content()),
             published_at=_time(moment) if moment is not None else None,
         ))
-    return SearchPage(hits=hits, next_url=_href(_first(tree, "a.pageNav-jump--next"), url))
+    return SearchPage(hits=hits, next_url=_href(first(tree, "a.pageNav-jump--next"), url))
 
 
 def parse_forum_page(html: str, url: str) -> ForumPage:
     """A forum's thread list. InputError when it is no forum page."""
     tree = parse_html(html, url)
-    rows = _select(tree, ".structItem--thread")
-    if not rows and not _select(tree, ".structItemContainer, .block-body"):
+    rows = select(tree, ".structItem--thread")
+    if not rows and not select(tree, ".structItemContainer, .block-body"):
         raise InputError(f"{url}: not a XenForo forum page (no thread list)")
     threads: list[ThreadLink] = []
     for row in rows:
-        link = _first(row, ".structItem-title a[data-tp-primary]",
+        link = first(row, ".structItem-title a[data-tp-primary]",
                       ".structItem-title a[href*='/t']")
         if link is None:
             continue
         href = urljoin(url, link.get("href", ""))
-        moment = _first(row, "time.structItem-latestDate", ".structItem-cell--latest time")
+        moment = first(row, "time.structItem-latestDate", ".structItem-cell--latest time")
         threads.append(ThreadLink(
             url=thread_root(href), thread_id=thread_id_of(href),
             title=clean(link.text_content()),
             last_post_at=_time(moment) if moment is not None else None,
         ))
-    return ForumPage(threads=threads, next_url=_href(_first(tree, "a.pageNav-jump--next"), url))
+    return ForumPage(threads=threads, next_url=_href(first(tree, "a.pageNav-jump--next"), url))
 
 
 def forum_platform(url: str) -> str:
@@ -380,13 +358,13 @@ def build_post_item(
     read, so the thread still groups its posts. The poster is stored only as a keyed hash
     (none without ``author_key``)."""
     platform = forum_platform(page.url)
-    first = first_post_id or page.first_post_id
+    opening = first_post_id or page.first_post_id
     if post.quoted_post_ids:
         parent: str | None = post_item_id(platform, post.quoted_post_ids[0])
-    elif post.position == 1 or post.post_id == first:
+    elif post.position == 1 or post.post_id == opening:
         parent = None
-    elif first:
-        parent = post_item_id(platform, first)
+    elif opening:
+        parent = post_item_id(platform, opening)
     elif page.thread_id:
         parent = platform_item_id(platform, f"thread-{page.thread_id}")
     else:
