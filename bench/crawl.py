@@ -119,11 +119,43 @@ def _rss_kib(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as handle:
+                    children = [int(child) for child in handle.read().split()]
+                found.extend(children)
+                todo.extend(children)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants (the parser workers), in KiB.
+    PSS, not RSS: forked workers share their parent's pages, which RSS would count twice."""
+    total = 0
+    for member in (pid, *_descendants(pid)):
+        try:
+            with open(f"/proc/{member}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 def run_measured(command: list[str], server: MemoryServer, expected_articles: int,
                  log_path: Path, cwd: Path, timeout: float) -> dict[str, object]:
     """Run ``command``, polling its process tree's memory and the server's article count."""
     server.reset_counts()
-    samples: list[tuple[int, int]] = []  # (articles served so far, RSS KiB of the process)
+    # (articles served so far, PSS KiB of the process and its children)
+    samples: list[tuple[int, int]] = []
     peak_hwm = 0
     started = time.perf_counter()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -137,7 +169,7 @@ def run_measured(command: list[str], server: MemoryServer, expected_articles: in
         while process.poll() is None:
             rss, hwm = _rss_kib(process.pid)
             if rss:
-                samples.append((server.counter.articles, rss))
+                samples.append((server.counter.articles, _tree_pss_kib(process.pid) or rss))
                 peak_hwm = max(peak_hwm, hwm)
             if time.perf_counter() - started > timeout:
                 process.kill()
@@ -167,7 +199,9 @@ def run_measured(command: list[str], server: MemoryServer, expected_articles: in
         "articles_served": served,
         "requests_served": server.counter.requests,
         "fetch_window_s": fetch_window,
-        "peak_rss_mb": round(max(peak_hwm, max((r for _, r in samples), default=0)) / 1024, 1),
+        # the crawl process's own peak RSS, and the highest PSS sample of its process tree
+        "peak_rss_mb": round(peak_hwm / 1024, 1),
+        "peak_tree_pss_mb": round(max((r for _, r in samples), default=0) / 1024, 1),
         "rss_mb_at": rss_at,
         "expected": expected_articles,
     }
@@ -176,7 +210,8 @@ def run_measured(command: list[str], server: MemoryServer, expected_articles: in
 # ----------------------------------------------------------------------------- phuxanh
 
 
-def write_phuxanh_config(site: Site, config_dir: Path, data_dir: Path) -> None:
+def write_phuxanh_config(site: Site, config_dir: Path, data_dir: Path,
+                         parse_workers: int | None = None) -> None:
     config_dir.mkdir(parents=True, exist_ok=True)
     default = {
         "data_dir": str(data_dir),
@@ -196,6 +231,8 @@ def write_phuxanh_config(site: Site, config_dir: Path, data_dir: Path) -> None:
             "max_age_days": 120,
         },
     }
+    if parse_workers is not None:  # otherwise the product's default (crawlers/parse_pool.py)
+        default["crawl"]["parse_workers"] = parse_workers  # type: ignore[index]
     (config_dir / "default.yaml").write_text(yaml.safe_dump(default, sort_keys=False),
                                              encoding="utf-8")
     shutil.copy(ROOT / "config" / "topics.yaml", config_dir / "topics.yaml")
@@ -212,13 +249,13 @@ def write_phuxanh_config(site: Site, config_dir: Path, data_dir: Path) -> None:
 
 
 def run_phuxanh(site: Site, server: MemoryServer, work: Path, profile: str | None,
-                what_if: list[str]) -> dict[str, object]:
+                what_if: list[str], parse_workers: int | None = None) -> dict[str, object]:
     """The real crawl in a subprocess; ``what_if`` (bench/crawlprobe.py arguments) runs it
     with settings or code changed in memory instead, for experiments."""
     config_dir, data_dir = work / "phuxanh-config", work / "phuxanh-data"
     if data_dir.exists():
         shutil.rmtree(data_dir)  # a fresh store: every article is new
-    write_phuxanh_config(site, config_dir, data_dir)
+    write_phuxanh_config(site, config_dir, data_dir, parse_workers)
     target = ["-m", "crawlers.run"]
     if what_if:
         target = [str(Path(__file__).resolve().parent / "crawlprobe.py"), *what_if, "--"]
@@ -331,6 +368,9 @@ def main() -> None:
                         help="experiment: override a crawlers/settings.py value in memory")
     parser.add_argument("--patch", action="append", default=[],
                         help="experiment: a code change from bench/crawlprobe.py")
+    parser.add_argument("--parse-workers", type=int, default=None,
+                        help="crawl.parse_workers for the phuxanh crawl (default: the "
+                        "product's default, one per core beyond the first)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="work here and keep it (site, configs, logs, profiles)")
     args = parser.parse_args()
@@ -356,7 +396,7 @@ def main() -> None:
 
         what_if = [*(f"--set={v}" for v in args.scrapy_set),
                    *(f"--patch={v}" for v in args.patch)]
-        phuxanh = run_phuxanh(site, server, work, args.profile, what_if)
+        phuxanh = run_phuxanh(site, server, work, args.profile, what_if, args.parse_workers)
         if phuxanh["returncode"] != 0 or not phuxanh["report"]:
             print(f"phuxanh crawl failed (exit {phuxanh['returncode']}); see "
                   f"{work / 'phuxanh.log'}")
@@ -374,8 +414,9 @@ def main() -> None:
         pages_per_cpu_s = int(phuxanh["articles_fetched"]) / cpu  # type: ignore[call-overload]
         print(f"phuxanh CPU: {cpu:.1f} s ({cpu / wall:.0%} of a core over the wall time) -> "
               f"{pages_per_cpu_s:.1f} pages per CPU-second")
-        print(f"phuxanh memory: peak {phuxanh['peak_rss_mb']} MB; RSS at 25/50/75/100% of "
-              f"the articles {phuxanh['rss_mb_at']} MB")
+        print(f"phuxanh memory: crawl process peak RSS {phuxanh['peak_rss_mb']} MB; with its "
+              f"parser workers peak PSS {phuxanh['peak_tree_pss_mb']} MB, PSS at 25/50/75/100% "
+              f"of the articles {phuxanh['rss_mb_at']} MB")
 
         np_pages_per_s = np_pages_per_cpu_s = None
         np_fetched = None
@@ -417,7 +458,9 @@ def main() -> None:
         "articles_citing_directive": site.on_topic,  # what a correct crawl stores
         "wall_s": round(wall, 1),
         "peak_rss_mb": phuxanh["peak_rss_mb"],
-        "rss_mb_at": phuxanh["rss_mb_at"],
+        "rss_mb_at": phuxanh["rss_mb_at"],  # PSS of the process tree (the name is kept)
+        "peak_tree_pss_mb": phuxanh["peak_tree_pss_mb"],
+        "parse_workers": args.parse_workers,
         "news_please_pages_per_s": round(np_pages_per_s, 1) if np_pages_per_s else None,
         "news_please_pages_fetched": np_fetched,
         "ceiling_pages_per_s": round(ceiling["pages_per_s"], 1),

@@ -99,6 +99,9 @@ class SeenUrls:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode = WAL")
+            # No fsync per remembered link (every off-topic page writes one): a power cut can
+            # lose the last few, which costs refetching those pages once, nothing more.
+            self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute(_SCHEMA)
             self._conn.execute(_VALIDATORS_SCHEMA)
             cutoff = datetime.now(VN_TZ) - timedelta(days=max_age_days + 1)

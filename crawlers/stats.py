@@ -14,7 +14,8 @@
   date; ``bad_url``).
 - ``phuxanh/dropped/<reason>``: feeds and articles that yield no stored item. Errors
   (``http_404``, ``http_500``, ``download_error``, ``feed_unreadable``, ``undecodable``,
-  ``no_text``, ``not_html``, ``timeout``, ``too_large`` (over crawl.max_page_bytes),
+  ``no_text``, ``parser_crashed`` (a parser process died on the page twice), ``not_html``,
+  ``timeout``, ``too_large`` (over crawl.max_page_bytes),
   ``store_error``, ``store_unreachable``, and for feeds ``feed_http_<status>``,
   ``feed_download_error``, ``feed_timeout``, ``feed_too_large``, ``feed_robots_forbidden``,
   the same with ``sitemap_`` and ``listing_``, ``sitemap_unreadable``, ``listing_unreadable``,

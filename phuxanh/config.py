@@ -67,6 +67,9 @@ class CrawlConfig(_Section):
     max_page_bytes: int = Field(default=8_000_000, gt=0)
     # Feeds and pages older than this are not followed (days before today).
     max_age_days: int = Field(default=120, ge=1)
+    # Processes that decode and extract article pages beside the crawl's own (crawlers/
+    # parse_pool.py); 0 parses in the crawl process; null: one per core (at most 4; none on 1).
+    parse_workers: int | None = Field(default=None, ge=0, le=32)
 
 
 class ClassifyConfig(_Section):

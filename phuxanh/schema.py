@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
@@ -215,6 +215,12 @@ class Item(BaseModel):
         """An item from a store's own JSON: validated, but its text was cleaned on the way in,
         so cleaning it again (the costliest part of reading) is skipped."""
         return cls.model_validate_json(data, context=_STORED)
+
+    @classmethod
+    def from_clean(cls, **fields: Any) -> Item:
+        """An item whose title, outlet and text are already in stored form (the article
+        extractor's output, crawlers/extract/item.py): validated, not cleaned a second time."""
+        return cls.model_validate(fields, context=_STORED)
 
     @field_validator("published_at", "fetched_at", mode="after")
     @classmethod

@@ -10,6 +10,7 @@ Two forms matter:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -83,6 +84,11 @@ _FOLD_TABLE = _build_fold_table()
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+# One item's title and text are folded in turn by the topic matcher and, when its batch of
+# ~100 items is written, by the store's full-text columns (and later by dedup): remembering the
+# last 512 results covers a batch, and makes the repeats free (a str caches its own hash, so a
+# hit costs a dict lookup, not a pass over the text). At most a few MB of folded text is kept.
+@functools.lru_cache(maxsize=512)
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for matching: no diacritics, đ -> d, collapsed spaces."""
     folded = text.translate(_FOLD_TABLE)

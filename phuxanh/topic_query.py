@@ -72,7 +72,10 @@ class Document:
     __slots__ = ("_starts", "haystack")
 
     def __init__(self, *texts: str) -> None:
-        self.haystack = match_form("\n".join(texts))
+        # The same as match_form("\n".join(texts)), but folding each text on its own lets
+        # the store reuse the folded title and body (phuxanh.text.fold remembers them).
+        parts = (_NON_WORD.sub(" ", fold(text)).strip() for text in texts)
+        self.haystack = " " + " ".join(part for part in parts if part) + " "
         self._starts: dict[str, list[int]] = {}
 
     def starts(self, form: str) -> list[int]:

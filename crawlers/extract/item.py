@@ -8,6 +8,7 @@ from crawlers.extract.article import ArticleData
 from phuxanh.config import Source
 from phuxanh.pseudonym import author_hash
 from phuxanh.schema import Item, url_item_id
+from phuxanh.text import clean
 
 
 def build_item(
@@ -26,14 +27,16 @@ def build_item(
     byline = article.author if source.type == "news" else None
     pseudonym = (author_hash(article.author, author_key)
                  if source.type != "news" and article.author and author_key else None)
-    return Item(
+    # The extractor's title and text are already cleaned (ArticleData); the outlet name
+    # from config is cleaned here, so the item need not clean all three again.
+    return Item.from_clean(
         id=url_item_id(article.canonical_url),
         url=url,
         canonical_url=article.canonical_url,
         source=source.key,
         source_type=source.type,
         platform="web",
-        outlet=source.name,
+        outlet=clean(source.name),
         official=source.official,
         province=source.province,
         title=article.title,

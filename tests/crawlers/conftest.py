@@ -39,7 +39,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def write_crawl_config(folder: Path, sources_yaml: str, *, retry_times: int = 1,
-                       timeout: float = 10, max_page_bytes: int = 2_000_000) -> Path:
+                       timeout: float = 10, max_page_bytes: int = 2_000_000,
+                       parse_workers: int | None = None) -> Path:
     """A config folder for crawling the local test site: no politeness delay, robots.txt
     obeyed, a window that reaches back past the site's March 2026 articles but not to its
     February 2025 one, the shipped topics, and ``sources_yaml`` as sources.yaml."""
@@ -59,7 +60,8 @@ def write_crawl_config(folder: Path, sources_yaml: str, *, retry_times: int = 1,
         f"  timeout_seconds: {timeout}\n"
         f"  retry_times: {retry_times}\n"
         f"  max_page_bytes: {max_page_bytes}\n"
-        f"  max_age_days: {max_age}\n",
+        f"  max_age_days: {max_age}\n"
+        + (f"  parse_workers: {parse_workers}\n" if parse_workers is not None else ""),
         encoding="utf-8",
     )
     shutil.copy(REPO / "config" / "topics.yaml", folder / "topics.yaml")

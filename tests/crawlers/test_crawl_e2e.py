@@ -63,7 +63,7 @@ STORED = {
 NEVER = ["/private/noi-bo.html", "/bai/bai-cu.html", "/feeds/tat.rss"]
 
 
-def write_config(folder: Path, base: str) -> Path:
+def write_config(folder: Path, base: str, parse_workers: int | None = None) -> Path:
     return write_crawl_config(
         folder,
         "sources:\n"
@@ -81,7 +81,7 @@ def write_config(folder: Path, base: str) -> Path:
         "    enabled: false\n"
         "    feeds:\n"
         f"      - {base}/feeds/tat.rss\n",
-        retry_times=1,
+        retry_times=1, parse_workers=parse_workers,
     )
 
 
@@ -100,9 +100,13 @@ def report_of(process: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     return json.loads(process.stdout.strip().splitlines()[-1])
 
 
-def test_crawl_stores_directive_57_articles_and_reruns_cheaply(site: Any, tmp_path: Path
-                                                               ) -> None:
-    config_dir = write_config(tmp_path / "config", site.base)
+# Pages parsed in the crawl process, and in two worker processes (crawlers/parse_pool.py;
+# the default on this machine may be either): the same items either way.
+@pytest.mark.parametrize("parse_workers", [0, 2])
+def test_crawl_stores_directive_57_articles_and_reruns_cheaply(
+    site: Any, tmp_path: Path, parse_workers: int
+) -> None:
+    config_dir = write_config(tmp_path / "config", site.base, parse_workers)
     data_dir = tmp_path / "data"
     started = datetime.now(VN_TZ)
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from crawlers.extract.feed import FeedEntry, parse_feed
-from crawlers.extract.gnews import article_url, is_aggregator, publisher_source, search_url
+from crawlers.extract.gnews import (
+    article_url,
+    decoded_article_url,
+    is_aggregator,
+    publisher_source,
+    search_url,
+)
 from phuxanh.config import Source
 
 
@@ -54,3 +60,40 @@ def test_publisher_is_looked_up_by_domain() -> None:
     assert publisher_source(sources, "https://baolaocai.vn/x").key == "tat"
     assert publisher_source(sources, "https://notvnexpress.net/x") is None
     assert publisher_source(sources, "not a url") is None
+
+
+# Two real Google News item links, as published. The first, of the older kind, from a NewsAPI
+# response saved in a public GitHub repository (found through the code index); the same record
+# names the article it leads to, the NDTV address below. The second, of the newer kind ("AU_yqL"
+# inside), from a public news digest in another repository: it carries no address.
+OLD_KIND = (
+    "https://news.google.com/rss/articles/CBMiWmh0dHBzOi8vd3d3Lm5kdHYuY29tL3dvcmxkLW5ld3MvZWxv"
+    "bi1tdXNrLXJlY2xhaW1zLXRoZS10aXRsZS1vZi13b3JsZHMtcmljaGVzdC1tYW4tMzgyMDMyONIBYGh0dHBzOi8vd3d3"
+    "Lm5kdHYuY29tL3dvcmxkLW5ld3MvZWxvbi1tdXNrLXJlY2xhaW1zLXRoZS10aXRsZS1vZi13b3JsZHMtcmljaGVzdC1t"
+    "YW4tMzgyMDMyOC9hbXAvMQ?oc=5")
+NEW_KIND = (
+    "https://news.google.com/rss/articles/CBMiXkFVX3lxTFBReTJhSkRlckZEdU5yRy1UUUQ2VnBTb01FRnlJMzZY"
+    "MTJXOEx6cG41VjhLN3NYX3cyUXV6Wk1td2pTeHBUS1JqdEZieEtFdGRJT0JvclVKUTNKcXo5MVE?oc=5")
+
+
+def test_older_article_ids_carry_the_publisher_address() -> None:
+    assert decoded_article_url(OLD_KIND) == (
+        "https://www.ndtv.com/world-news/elon-musk-reclaims-the-title-of-worlds-richest-man-"
+        "3820328")
+    entry = FeedEntry(OLD_KIND, "t", None, "", "NDTV", "https://www.ndtv.com", (OLD_KIND,))
+    assert article_url(entry).startswith("https://www.ndtv.com/world-news/")
+
+
+def test_ids_without_an_address_are_left_to_the_redirect() -> None:
+    assert decoded_article_url(NEW_KIND) is None
+    entry = FeedEntry(NEW_KIND, "t", None, "", "CNA", "https://www.cna.com.tw", (NEW_KIND,))
+    assert article_url(entry) == NEW_KIND
+    truncated = OLD_KIND.split("?")[0][:90]
+    for link in (truncated, "https://news.google.com/rss/articles/%%%",
+                 "https://news.google.com/rss/articles/", "https://news.google.com/rss/search",
+                 "https://news.google.com/rss/articles/CBMi?oc=5",
+                 # an address that is Google's own again
+                 "https://news.google.com/rss/articles/CBMiGWh0dHBzOi8vbmV3cy5nb29nbGUuY29tL3g",
+                 # the same id on another host is not an aggregator link
+                 OLD_KIND.replace("news.google.com", "gn.test")):
+        assert decoded_article_url(link) is None, link

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 import pytest
@@ -8,7 +9,7 @@ from crawlers.extract.article import ArticleData
 from crawlers.extract.item import build_item
 from crawlers.extract.markup import registered_domain, unescape_all
 from phuxanh.config import Source
-from phuxanh.schema import VN_TZ, DateSource, url_item_id
+from phuxanh.schema import VN_TZ, DateSource, Item, url_item_id
 
 ARTICLE = ArticleData(
     title="Triển khai Chỉ thị số 57-CT/TW",
@@ -62,3 +63,30 @@ def test_registered_domain(url: str, domain: str) -> None:
 def test_unescape_all_undoes_double_escaping() -> None:
     assert unescape_all("Chi&amp;#7871;n s&amp;#7921;") == "Chiến sự"
     assert unescape_all("AT&T") == "AT&T"
+
+
+def test_extracted_text_is_already_in_stored_form() -> None:
+    """build_item skips the item's own cleaning (Item.from_clean): that is only right if the
+    extractor's title and text come out cleaned. Checked on every saved real article page,
+    and on a page written in old-style tone marks, NFD and loose spacing."""
+    from pathlib import Path
+
+    from crawlers.extract.article import extract_article
+    from crawlers.extract.encoding import decode_html
+
+    pages = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "html").glob(
+        "*_article*.html"))
+    messy = ("<html><head><title>Hoà  bình   thuỷ điện</title></head><body><article>"
+             + "<p>Khoẻ   mạnh, hoà thuận.   " * 5 + "</p>"
+             + unicodedata.normalize("NFD", "<p>Chỉ thị 57 về an ninh mạng, hoà bình.</p>")
+             + "</article></body></html>").encode()
+    bodies = [page.read_bytes() for page in pages] + [messy]
+    source = Source(key="s", name="  Báo   Hoà Bình ", official=True)
+    for body in bodies:
+        url = "https://example.vn/bai.html"
+        article = extract_article(decode_html(body, "text/html", url), url, FETCHED)
+        item = build_item(article, source, url, FETCHED)
+        recleaned = Item(**item.model_dump())
+        assert (item.title, item.text, item.outlet) == (
+            recleaned.title, recleaned.text, recleaned.outlet)
+    assert item.outlet == "Báo Hòa Bình" and "hòa bình" in item.text.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -148,7 +149,8 @@ def test_a_search_result_left_on_the_aggregator_is_an_error(make_crawler: Any) -
     url = "https://news.google.com/rss/articles/CBMi?oc=5"
     response = HtmlResponse(url, body=b"<html><body><p>" + b"Google News " * 20 + b"</p>",
                             request=Request(url))
-    assert list(spider.parse_article(response, Source(key="g", name="G"), None,
-                                     aggregated=True)) == []
+    parsed = asyncio.run(spider.parse_article(response, Source(key="g", name="G"), None,
+                                              aggregated=True))
+    assert parsed == []
     assert spider.crawler.stats.get_value("phuxanh/dropped/aggregator_unresolved") == 1
     assert spider.errors == [(url, "aggregator_unresolved")]

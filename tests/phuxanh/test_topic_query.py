@@ -290,3 +290,14 @@ def test_phrase_positions_agree_with_a_word_scan(pieces: list[str], phrase: list
 def test_errors_in_multi_line_queries_also_give_line_and_column() -> None:
     with pytest.raises(QueryError, match=r"at column 13 .*\[line 2, column 6 of the query\]"):
         parse_query("a OR b\n  OR )")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("aàđĐ .,\n-_\t!ệ́ố1"), max_size=12),
+                min_size=1, max_size=3))
+def test_a_document_of_several_texts_reads_as_their_join(texts: list[str]) -> None:
+    """Document folds each text on its own (so the store can reuse the folded forms); the
+    result must be what folding the texts joined by a newline gives."""
+    from phuxanh.topic_query import match_form
+
+    assert Document(*texts).haystack == match_form("\n".join(texts))
