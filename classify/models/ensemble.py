@@ -11,8 +11,8 @@ A model directory holds:
 - ``config.json``: ``"format": "phuxanh-ensemble"``, name, version, labels, preprocessing
   version, ``alpha`` (the embedding head's weight), ``temperature``, ``chunk_max_words``,
   ``embed_max_chunks`` (how much of a long text is embedded), ``cascade_threshold`` (the word
-  model answers alone at or above this probability; null: never), the embedder id, training
-  provenance;
+  model answers alone at or above this probability; null: never), ``embed_prefix`` (e5's
+  "query" or "passage" prefix; absent means "passage"), the embedder id, training provenance;
 - ``linear/``: a complete linear model directory (classify/models/linear.py);
 - ``e5_head.npz``: ``coef`` (labels x 384) and ``intercept`` (read with ``allow_pickle=False``);
 - ``metrics.json``, ``MODEL_CARD.md``, ``narrative_background.json``.
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from classify.base import ModelError
-from classify.models.e5_embed import DIM, EMBEDDER_ID, embed_passages
+from classify.models.e5_embed import DIM, EMBEDDER_ID, PREFIXES, EmbedPrefix, embed_texts
 from classify.models.linear import (
     LABEL_VI,
     LinearSentimentModel,
@@ -82,6 +82,7 @@ class EnsembleSentimentModel:
         chunk_max_words: int = 200,
         embed_max_chunks: int = 1,
         cascade_threshold: float | None = None,
+        embed_prefix: EmbedPrefix = "passage",
         extra_config: dict[str, Any] | None = None,
     ) -> None:
         if not 0.0 <= alpha <= 1.0:
@@ -106,6 +107,10 @@ class EnsembleSentimentModel:
         # The word model alone answers when its top probability reaches this (None: never);
         # chosen in training as the most items left to it without losing macro-F1 out of fold.
         self.cascade_threshold = cascade_threshold
+        if embed_prefix not in PREFIXES:
+            raise ModelError(f"unknown e5 prefix {embed_prefix!r}")
+        # e5's "query: " or "passage: " prefix, as the head was trained (chosen out of fold).
+        self.embed_prefix: EmbedPrefix = embed_prefix
         self.extra_config = dict(extra_config or {})
 
     @property
@@ -125,7 +130,7 @@ class EnsembleSentimentModel:
         result = np.full((len(texts), len(self.labels)), 1.0 / len(self.labels))
         if not pieces:
             return result
-        probs = self.head.proba(embed_passages(pieces))
+        probs = self.head.proba(embed_texts(pieces, self.embed_prefix))
         weights = np.array([len(piece.split()) for piece in pieces], dtype=np.float64)
         owner_array = np.array(owners)
         for owner in set(owners):
@@ -193,6 +198,7 @@ class EnsembleSentimentModel:
             "chunk_max_words": self.chunk_max_words,
             "embed_max_chunks": self.embed_max_chunks,
             "cascade_threshold": self.cascade_threshold,
+            "embed_prefix": self.embed_prefix,
             "linear": self.linear.name_version,
             **{k: v for k, v in self.extra_config.items() if k != "created_at"},
         }
@@ -227,7 +233,7 @@ class EnsembleSentimentModel:
         linear = LinearSentimentModel.load(directory / LINEAR_DIR)
         known = {"format", "format_version", "name", "version", "labels", "preprocess_version",
                  "embedder", "alpha", "temperature", "chunk_max_words", "embed_max_chunks",
-                 "cascade_threshold", "linear"}
+                 "cascade_threshold", "embed_prefix", "linear"}
         try:
             return cls(
                 name=str(config["name"]), version=str(config["version"]), linear=linear,
@@ -237,6 +243,8 @@ class EnsembleSentimentModel:
                 embed_max_chunks=int(config.get("embed_max_chunks", 1)),
                 cascade_threshold=(None if config.get("cascade_threshold") is None
                                    else float(config["cascade_threshold"])),
+                # Models before 2.3.0 have no prefix in their config: they used "passage".
+                embed_prefix=config.get("embed_prefix", "passage"),
                 extra_config={k: v for k, v in config.items() if k not in known},
             )
         except (KeyError, TypeError, ValueError) as exc:

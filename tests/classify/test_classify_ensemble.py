@@ -68,7 +68,10 @@ def test_training_writes_a_complete_self_described_directory(ensemble_dir: Path)
     assert metrics["dataset"]["n_pool_real"] == 8
     assert {"ensemble", "linear_alone", "e5_head_alone", "majority_baseline"} <= set(
         metrics["real_test"])
-    assert len(metrics["selection"]["tried"]) == 5 * 2 * 11
+    assert len(metrics["selection"]["tried"]) == 2 * 5 * 2 * 11  # prefix, C, weights, alpha
+    assert config["embed_prefix"] == metrics["selection"]["chosen"]["prefix"]
+    # the word model inside keeps its own metrics: the directory describes both parts
+    assert (ensemble_dir / "linear" / "metrics.json").is_file()
     card = (ensemble_dir / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "Results on real published texts" in card and "The word model inside" in card
 
@@ -165,13 +168,13 @@ def test_the_cascade_embeds_only_what_the_word_model_is_unsure_about(
     texts = [t for t, _, _ in PASSAGES]
     linear = model.linear.predict_texts(texts)
     embedded: list[str] = []
-    real_embed = ensemble_module.embed_passages
+    real_embed = ensemble_module.embed_texts
 
-    def counting(pieces: list[str]) -> np.ndarray:
+    def counting(pieces: list[str], prefix: str = "passage") -> np.ndarray:
         embedded.extend(pieces)
-        return real_embed(pieces)
+        return real_embed(pieces, prefix)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ensemble_module, "embed_passages", counting)
+    monkeypatch.setattr(ensemble_module, "embed_texts", counting)
     model.cascade_threshold = 0.0  # always sure: the word model answers alone
     alone = model.predict_texts(texts)
     assert embedded == []
@@ -229,3 +232,51 @@ def test_phuxanh_train_builds_the_ensemble_with_extra_rows(
     assert metrics["dataset"]["n_extra"] == 9  # 8 real train passages + 1 reviewer row
     assert not (tmp_path / "linear").exists() and (out / "linear" / "config.json").is_file()
     assert load_classifier(out).name_version == "ensemble-e5-linear@9.9.9+narratives@1"
+
+
+def test_the_head_embeds_with_the_prefix_it_was_trained_with(
+    ensemble_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shutil
+
+    import classify.models.ensemble as ensemble_module
+
+    seen: list[str] = []
+    real_embed = ensemble_module.embed_texts
+
+    def recording(pieces: list[str], prefix: str = "passage") -> np.ndarray:
+        seen.append(prefix)
+        return real_embed(pieces, prefix)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ensemble_module, "embed_texts", recording)
+    copy = tmp_path / "m"
+    shutil.copytree(ensemble_dir, copy)
+    config_path = copy / "config.json"
+    for prefix in ("query", "passage"):
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config["embed_prefix"] = prefix
+        config_path.write_text(json.dumps(config), encoding="utf-8")
+        model = EnsembleSentimentModel.load(copy)
+        model.cascade_threshold = None
+        model.predict_texts(["Chỉ thị 57 là cần thiết để bảo vệ dữ liệu của người dân."])
+        assert seen[-1] == prefix and model.config()["embed_prefix"] == prefix
+    # a model from before 2.3.0 has no prefix in its config: it was trained with "passage"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    del config["embed_prefix"]
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    assert EnsembleSentimentModel.load(copy).embed_prefix == "passage"
+    config["embed_prefix"] = "document"
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ModelError, match="document"):
+        EnsembleSentimentModel.load(copy)
+
+
+def test_e5_prefixes_give_different_vectors() -> None:
+    from classify.models.e5_embed import embed_texts
+
+    text = ["Người dân lo ngại việc định danh tài khoản mạng xã hội."]
+    query, passage = embed_texts(text, "query"), embed_texts(text, "passage")
+    assert query.shape == passage.shape == (1, 384)
+    assert 0.8 < float(query[0] @ passage[0]) < 0.9999
+    with pytest.raises(ModelError, match="unknown e5 prefix"):
+        embed_texts(text, "document")  # type: ignore[arg-type]

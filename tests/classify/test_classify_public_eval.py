@@ -233,3 +233,24 @@ def test_bootstrap_interval_of_a_gap() -> None:
     low, high = public_eval.bootstrap_delta(truth, half, right, ["positive", "negative"])
     assert 30.0 < low <= high < 70.0  # the true gap is 100 - 50 = 50 points
     assert public_eval.bootstrap_delta(truth, right, right, ["positive", "negative"]) == (0, 0)
+
+
+def test_a_query_prefix_run_has_its_own_cache_and_serves_the_shipped_model(
+    data_dir: Path, tmp_path: Path,
+) -> None:
+    """The shipped default embeds with e5's "query: " prefix; a run with that prefix keeps its
+    embeddings apart from the "passage: " ones and serves the shipped model from them."""
+    from classify.base import load_classifier
+
+    assert load_classifier(None).model.embed_prefix == "query"
+    fake = FakeEmbedder()
+    output = public_eval.run(["uit_vsfc"], data_dir, tmp_path / "cache", n_folds=2, embed=fake,
+                             prefix="query")
+    assert output["embed_prefix"] == "query"
+    assert sorted(p.name for p in (tmp_path / "cache" / "query").glob("*.npy")) == [
+        "uit_vsfc-dev.npy", "uit_vsfc-train.npy"]
+    assert not list((tmp_path / "cache").glob("*.npy"))
+    assert "as_is" in output["sets"]["uit_vsfc"]["shipped_default"]
+    assert fake.texts == 36 + 12  # nothing embedded twice, nothing embedded elsewhere
+    with pytest.raises(InputError, match="unknown e5 prefix"):
+        public_eval.run(["uit_vsfc"], data_dir, tmp_path / "cache", prefix="document")
