@@ -159,25 +159,35 @@ def test_combine_is_a_weighted_average_then_temperature() -> None:
     assert sharper[0, 0] > 0.5 and np.isclose(sharper.sum(), 1.0)
 
 
+def spy_on_embedding(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str]]:
+    """Record every (pieces, prefix) the ensemble sends to the real embedder."""
+    import classify.models.ensemble as ensemble_module
+
+    calls: list[tuple[list[str], str]] = []
+    real_embed = ensemble_module.embed_texts
+
+    def recording(pieces: list[str], prefix: str = "passage") -> np.ndarray:
+        calls.append((list(pieces), prefix))
+        return real_embed(pieces, prefix)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ensemble_module, "embed_texts", recording)
+    return calls
+
+
 def test_the_cascade_embeds_only_what_the_word_model_is_unsure_about(
     ensemble_dir: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import classify.models.ensemble as ensemble_module
-
     model = EnsembleSentimentModel.load(ensemble_dir)
     texts = [t for t, _, _ in PASSAGES]
     linear = model.linear.predict_texts(texts)
-    embedded: list[str] = []
-    real_embed = ensemble_module.embed_texts
+    calls = spy_on_embedding(monkeypatch)
 
-    def counting(pieces: list[str], prefix: str = "passage") -> np.ndarray:
-        embedded.extend(pieces)
-        return real_embed(pieces, prefix)  # type: ignore[arg-type]
+    def embedded() -> list[str]:
+        return [piece for pieces, _ in calls for piece in pieces]
 
-    monkeypatch.setattr(ensemble_module, "embed_texts", counting)
     model.cascade_threshold = 0.0  # always sure: the word model answers alone
     alone = model.predict_texts(texts)
-    assert embedded == []
+    assert embedded() == []
     assert [r.label for r in alone] == [r.label for r in linear]
     assert all("ngữ nghĩa" not in r.reason for r in alone)
 
@@ -185,7 +195,7 @@ def test_the_cascade_embeds_only_what_the_word_model_is_unsure_about(
     model.cascade_threshold = float(np.median(top))
     mixed = model.predict_texts(texts)
     unsure = top < model.cascade_threshold
-    assert 0 < len(embedded) == int(unsure.sum())  # short passages: one chunk each
+    assert 0 < len(embedded()) == int(unsure.sum())  # short passages: one chunk each
     for result, was_unsure, word in zip(mixed, unsure, linear, strict=True):
         assert ("ngữ nghĩa" in result.reason) == bool(was_unsure)
         if not was_unsure:
@@ -239,16 +249,7 @@ def test_the_head_embeds_with_the_prefix_it_was_trained_with(
 ) -> None:
     import shutil
 
-    import classify.models.ensemble as ensemble_module
-
-    seen: list[str] = []
-    real_embed = ensemble_module.embed_texts
-
-    def recording(pieces: list[str], prefix: str = "passage") -> np.ndarray:
-        seen.append(prefix)
-        return real_embed(pieces, prefix)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ensemble_module, "embed_texts", recording)
+    calls = spy_on_embedding(monkeypatch)
     copy = tmp_path / "m"
     shutil.copytree(ensemble_dir, copy)
     config_path = copy / "config.json"
@@ -259,7 +260,7 @@ def test_the_head_embeds_with_the_prefix_it_was_trained_with(
         model = EnsembleSentimentModel.load(copy)
         model.cascade_threshold = None
         model.predict_texts(["Chỉ thị 57 là cần thiết để bảo vệ dữ liệu của người dân."])
-        assert seen[-1] == prefix and model.config()["embed_prefix"] == prefix
+        assert calls[-1][1] == prefix and model.config()["embed_prefix"] == prefix
     # a model from before 2.3.0 has no prefix in its config: it was trained with "passage"
     config = json.loads(config_path.read_text(encoding="utf-8"))
     del config["embed_prefix"]
