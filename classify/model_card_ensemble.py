@@ -138,11 +138,12 @@ def render(config: dict[str, Any], metrics: dict[str, Any], linear_card: str) ->
         "- The public review and comment datasets (UIT-VSFC, VLSP 2016, AIVIVN) are not in "
         "training: models trained on them scored no better than chance on press text about the "
         "directive. Their dev-split scores (a model as is, and the same recipe trained on "
-        "each set, beside published results) are in `classify/artifacts/PUBLIC_EVAL.md`, "
-        "measured for 2.2.0 and the recipe with the `passage: ` prefix: the recipe gained 4.2 "
-        "(UIT-VSFC), 2.0 (VLSP 2016) and 0.3 (AIVIVN) macro-F1 points over its own TF-IDF "
-        "baseline, short of 5; the in-domain model as is was 10–26 points below models "
-        "trained on those sets, mostly on neutral.",
+        "each set, beside published results) are in `classify/artifacts/PUBLIC_EVAL.md`: "
+        "the recipe gained 4.2 (UIT-VSFC), 2.0 (VLSP 2016) and 0.3 (AIVIVN) macro-F1 points "
+        "over its own TF-IDF baseline with e5's `passage: ` prefix, 3.3 and 1.4 (UIT-VSFC, "
+        "VLSP 2016) with `query: `, short of 5 either way; the in-domain models as they are "
+        "(2.1.0, 2.3.0) were 10–26 points below models trained on those sets, mostly on "
+        "neutral.",
         "- Retrain as reviewers label: `phuxanh export-reviews` → `phuxanh train`.",
         "",
         "---",
