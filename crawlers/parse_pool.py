@@ -170,11 +170,13 @@ class ParsePool:
             return ParseFailure("parser_crashed", str(exc))
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
-        # Several pages in flight see the same broken pool: only the first replaces it.
+        # Several pages in flight see the same broken pool: only the first replaces it. Its
+        # queued pages have already failed with BrokenProcessPool (and will be resubmitted by
+        # their callers); cancelling them instead would lose them to a CancelledError.
         if self._executor is broken:
             self.restarts += 1
             self._executor = None
-            broken.shutdown(wait=False, cancel_futures=True)
+            broken.shutdown(wait=False)
 
     def close(self) -> None:
         if self._executor is not None:
