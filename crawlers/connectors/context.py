@@ -23,7 +23,7 @@ from crawlers.connectors.base import ApiClient, MalformedPayload, NotAvailable, 
 from crawlers.connectors.state import ConnectorState
 from phuxanh.config import Config, Source
 from phuxanh.pseudonym import author_hash
-from phuxanh.schema import DateSource, Item
+from phuxanh.schema import DateSource, Item, platform_item_id
 from phuxanh.store.base import Store, UpsertResult
 from phuxanh.topics import TopicMatcher
 
@@ -141,6 +141,20 @@ class RunContext:
         if not raw or not self.author_key:
             return None
         return author_hash(raw, self.author_key, platform)
+
+    def platform_item(self, platform: str, native_id: str, link: str, **fields: Any) -> Item:
+        """An item of this source from a platform's API, with what every such item shares
+        filled in: its id and address, the source, its province, the platform as date source
+        and the fetch time. ``outlet`` and ``official`` default to the source's; callers
+        override them where the platform names the publisher (a page, a channel, a community)
+        or where the author is a member of the public (a comment is never official)."""
+        return Item(**{
+            "id": platform_item_id(platform, native_id), "url": link, "canonical_url": link,
+            "source": self.source.key, "source_type": self.source.type, "platform": platform,
+            "outlet": self.source.name, "official": self.source.official,
+            "province": self.source.province, "date_source": DateSource.PLATFORM,
+            "fetched_at": self.fetched_at, **fields,
+        })
 
     def parent(self, item_id: str) -> Item | None:
         return self.store.get(item_id)

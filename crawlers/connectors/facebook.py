@@ -28,7 +28,7 @@ from crawlers.connectors.base import (
     expect,
 )
 from crawlers.connectors.context import Page, RunContext, as_list, count, walk
-from phuxanh.schema import DateSource, Engagement, Item, platform_item_id
+from phuxanh.schema import Engagement, Item, platform_item_id
 
 NAME = "facebook"
 API = "Facebook Graph API"
@@ -129,20 +129,11 @@ def post_item(ctx: RunContext, post: Any) -> Item:
     author = post.get("from") if isinstance(post.get("from"), dict) else {}
     link = str(post.get("permalink_url") or f"https://www.facebook.com/{post_id}")
     shares = post.get("shares") if isinstance(post.get("shares"), dict) else {}
-    return Item(
-        id=platform_item_id(PLATFORM, post_id),
-        url=link,
-        canonical_url=link,
-        source=ctx.source.key,
-        source_type=ctx.source.type,
-        platform=PLATFORM,
+    return ctx.platform_item(
+        PLATFORM, post_id, link,
         outlet=str(author.get("name") or ctx.source.name),  # the page: a named source
-        official=ctx.source.official,
-        province=ctx.source.province,
         text=str(post.get("message") or ""),
         published_at=parse_time(post.get("created_time"), url),
-        date_source=DateSource.PLATFORM,
-        fetched_at=ctx.fetched_at,
         engagement=Engagement(likes=_summary_total(post, "reactions"),
                               comments=_summary_total(post, "comments"),
                               shares=count(shares.get("count"))),
@@ -180,20 +171,11 @@ def comment_item(ctx: RunContext, post_id: str, comment: Any) -> Item:
     replied = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
     parent_native = replied.get("id") or post_id
     link = str(comment.get("permalink_url") or f"https://www.facebook.com/{comment_id}")
-    return Item(
-        id=platform_item_id(PLATFORM, comment_id),
-        url=link,
-        canonical_url=link,
-        source=ctx.source.key,
-        source_type=ctx.source.type,
-        platform=PLATFORM,
-        outlet=ctx.source.name,
+    return ctx.platform_item(
+        PLATFORM, comment_id, link,
         official=False,  # a reader's comment, even on an official page
-        province=ctx.source.province,
         text=str(comment.get("message") or ""),
         published_at=parse_time(comment.get("created_time"), url),
-        date_source=DateSource.PLATFORM,
-        fetched_at=ctx.fetched_at,
         author_hash=ctx.pseudonym(str(person.get("id") or person.get("name") or "") or None,
                                   PLATFORM),
         engagement=Engagement(likes=count(comment.get("like_count")),

@@ -20,7 +20,7 @@ from crawlers.connectors.base import (
     expect,
 )
 from crawlers.connectors.context import Page, RunContext, as_list, count, walk
-from phuxanh.schema import DateSource, Engagement, Item, platform_item_id
+from phuxanh.schema import Engagement, Item
 
 NAME = "reddit"
 API = "Reddit public JSON"
@@ -99,21 +99,12 @@ def post_item(ctx: RunContext, child: Any, url: str) -> Item | None:
     person = str(post.get("author") or "")
     community = post.get("subreddit_name_prefixed") or (
         f"r/{post['subreddit']}" if post.get("subreddit") else ctx.source.name)
-    return Item(
-        id=platform_item_id(PLATFORM, str(fullname)),
-        url=link,
-        canonical_url=link,
-        source=ctx.source.key,
-        source_type=ctx.source.type,
-        platform=PLATFORM,
+    return ctx.platform_item(
+        PLATFORM, str(fullname), link,
         outlet=str(community),  # the community is named; its members are not
-        official=ctx.source.official,
-        province=ctx.source.province,
         title=str(post.get("title") or ""),
         text=str(post.get("selftext") or ""),
         published_at=datetime.fromtimestamp(float(created), UTC),
-        date_source=DateSource.PLATFORM,
-        fetched_at=ctx.fetched_at,
         author_hash=None if person in _NO_PERSON else ctx.pseudonym(person, PLATFORM),
         engagement=Engagement(likes=count(post.get("ups", post.get("score"))),
                               comments=count(post.get("num_comments"))),

@@ -29,7 +29,7 @@ from crawlers.connectors.base import (
     expect,
 )
 from crawlers.connectors.context import Page, RunContext, as_list, count, walk
-from phuxanh.schema import DateSource, Engagement, Item, platform_item_id
+from phuxanh.schema import Engagement, Item, platform_item_id
 
 NAME = "youtube"
 API = "YouTube Data API v3"
@@ -165,23 +165,14 @@ def video_item(ctx: RunContext, video: dict[str, Any]) -> Item:
     language = str(snippet.get("defaultLanguage") or snippet.get("defaultAudioLanguage")
                    or "vi")[:2].lower()
     watch = f"https://www.youtube.com/watch?v={video_id}"
-    return Item(
-        id=platform_item_id(PLATFORM, video_id),
-        url=watch,
-        canonical_url=watch,
-        source=ctx.source.key,
-        source_type=ctx.source.type,
-        platform=PLATFORM,
+    return ctx.platform_item(
+        PLATFORM, video_id, watch,
         # The channel is a named source, like an outlet.
         outlet=str(snippet.get("channelTitle") or ctx.source.name),
-        official=ctx.source.official,
-        province=ctx.source.province,
         title=str(snippet.get("title") or ""),
         text=str(snippet.get("description") or ""),
         lang=language,
         published_at=parse_time(snippet.get("publishedAt"), NAME, url),
-        date_source=DateSource.PLATFORM,
-        fetched_at=ctx.fetched_at,
         engagement=Engagement(views=count(stats.get("viewCount")),
                               likes=count(stats.get("likeCount")),
                               comments=count(stats.get("commentCount"))),
@@ -238,21 +229,12 @@ def comment_item(ctx: RunContext, video_id: str, comment: dict[str, Any], parent
     person = (channel.get("value") if isinstance(channel, dict) else None) or snippet.get(
         "authorDisplayName")
     link = f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}"
-    return Item(
-        id=platform_item_id(PLATFORM, comment_id),
-        url=link,
-        canonical_url=link,
-        source=ctx.source.key,
-        source_type=ctx.source.type,
-        platform=PLATFORM,
-        outlet=ctx.source.name,
+    return ctx.platform_item(
+        PLATFORM, comment_id, link,
         official=False,  # a viewer's comment, whoever's channel it is under
-        province=ctx.source.province,
         text=str(snippet.get("textOriginal") or snippet.get("textDisplay") or ""),
         lang="vi",
         published_at=parse_time(snippet.get("publishedAt"), NAME, url),
-        date_source=DateSource.PLATFORM,
-        fetched_at=ctx.fetched_at,
         author_hash=ctx.pseudonym(str(person) if person else None, PLATFORM),
         engagement=Engagement(likes=count(snippet.get("likeCount")), comments=replies),
         parent_id=parent_id,
