@@ -4,6 +4,7 @@
 - ``make_crawler``: a configured, never-started Scrapy crawler carrying that config.
 - ``fixture_bytes`` / ``fixture_text``: files under tests/fixtures/ (the one way tests read them).
 - ``cp1258``: text encoded as a windows-1258 page sends it.
+- ``api``: the connectors' local API replay server.
 - ``site``: a tiny offline news site (stdlib HTTP server on 127.0.0.1, ephemeral port) serving
   our own Vietnamese pages about Directive 57 with the faults real sites have (wrong charset,
   gzip without a header, 404, 500, a broken feed, robots.txt, a redirect). Every request path
@@ -31,6 +32,8 @@ from typing import Any
 
 import pytest
 
+from crawlers.connectors.replay import ReplayServer
+from crawlers.connectors.replay import serve as serve_replay
 from phuxanh.config import Config, load_config
 
 from .localserver import running
@@ -344,3 +347,10 @@ def cp1258() -> Any:
 def site() -> Iterator[Site]:
     with serve_site() as served:
         yield served
+
+
+@pytest.fixture
+def api() -> Iterator[ReplayServer]:
+    """The connectors' local API replay server (crawlers/connectors/replay.py)."""
+    with serve_replay() as server:
+        yield server

@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from crawlers.connectors.base import ApiClient, ServerError, redact, retry_after_seconds
-from crawlers.connectors.replay import ReplayServer, Reply, serve
+from crawlers.connectors.replay import ReplayServer, Reply
 from crawlers.connectors.state import ConnectorState
 from phuxanh.config import Config, Source, load_config
 from phuxanh.errors import ConfigError, InputError
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures" / "api"
-
-
-@pytest.fixture
-def api() -> Iterator[ReplayServer]:
-    with serve() as server:
-        yield server
 
 
 class FakeClock:

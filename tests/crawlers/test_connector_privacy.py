@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from crawlers.connectors import run_connector
-from crawlers.connectors.replay import ReplayServer, serve
+from crawlers.connectors.replay import ReplayServer
 from phuxanh.config import Config, Source
 from phuxanh.pseudonym import author_hash
 from phuxanh.schema import VN_TZ
@@ -54,12 +53,6 @@ def people() -> set[str]:
         walk(load(name))
     found -= {"[deleted]"}
     return found
-
-
-@pytest.fixture
-def api() -> Iterator[ReplayServer]:
-    with serve() as server:
-        yield server
 
 
 def serve_everything(api: ReplayServer) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from crawlers.connectors import run_connector
 from crawlers.connectors.base import CredentialError, QuotaExhausted
-from crawlers.connectors.replay import ReplayServer, Reply, serve
+from crawlers.connectors.replay import ReplayServer, Reply
 from crawlers.connectors.state import ConnectorState
 from phuxanh.config import Config, Source
 from phuxanh.schema import VN_TZ, DateSource
@@ -28,12 +28,6 @@ V = "/youtube/v3"
 
 def load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def api() -> Iterator[ReplayServer]:
-    with serve() as server:
-        yield server
 
 
 @pytest.fixture
