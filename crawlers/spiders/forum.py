@@ -207,17 +207,8 @@ class ForumSpider(PostSpider):
             self.first_posts[key] = first
         ids = [post_item_id(platform, post.post_id) for post in thread.posts]
         stored, dropped = self.known(ids)
-        cutoff = self._cutoff()
-        for post, item_id in zip(thread.posts, ids, strict=True):
-            assert post.published_at is not None
-            if post.published_at < cutoff:
-                self._count(f"{SKIPPED}too_old")
-            elif item_id in dropped:
-                self._count(f"{SKIPPED}dropped_before/{dropped[item_id]}")
-            elif not post.text:
-                self._count(f"{SKIPPED}no_text")
-            else:
-                yield build_post_item(post, thread, source, fetched_at, self._author_key, first)
+        for post in self.worth_an_item(thread.posts, ids, dropped):
+            yield build_post_item(post, thread, source, fetched_at, self._author_key, first)
         next_page = self._walk(thread, mode, ids, stored, dropped, pages_read)
         if next_page:
             yield self._thread(next_page, source, THREAD_BACK, first, pages_read, configured)

@@ -11,12 +11,14 @@ under their item id so the next run neither re-judges them nor pages back past t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from scrapy.exceptions import CloseSpider
 
 from crawlers.spiders.rss import RssSpider
-from crawlers.stats import POLICY_DROPS
+from crawlers.stats import POLICY_DROPS, SKIPPED
 from phuxanh.errors import PhuxanhError
 from phuxanh.schema import Item
 
@@ -26,6 +28,16 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
     from phuxanh.config import Source
+
+
+class _Post(Protocol):
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def text(self) -> str: ...
+
+
+P = TypeVar("P", bound=_Post)
 
 
 class PostSpider(RssSpider):
@@ -48,6 +60,23 @@ class PostSpider(RssSpider):
             self._drop(str(self.config.sqlite_path), "store_unreachable", str(exc))
             raise CloseSpider("store_unreachable") from None
         return stored, dropped
+
+    def worth_an_item(self, posts: Sequence[P], ids: Sequence[str], dropped: Mapping[str, str]
+                      ) -> Iterator[P]:
+        """The posts of a page that become items (``ids`` are theirs, in order): inside the
+        crawl window, not dropped by policy in an earlier run, with text. The others are
+        counted by reason."""
+        cutoff = self._cutoff()
+        for post, item_id in zip(posts, ids, strict=True):
+            assert post.published_at is not None
+            if post.published_at < cutoff:
+                self._count(f"{SKIPPED}too_old")
+            elif item_id in dropped:
+                self._count(f"{SKIPPED}dropped_before/{dropped[item_id]}")
+            elif not post.text:
+                self._count(f"{SKIPPED}no_text")
+            else:
+                yield post
 
     def page_problems(self, url: str, problems: list[str], reason: str,
                       source: Source) -> None:

@@ -30,7 +30,7 @@ from crawlers.extract.telegram import (
     preview_url,
 )
 from crawlers.spiders.posts import PostSpider
-from crawlers.stats import LISTINGS_FETCHED, SKIPPED, SOURCE
+from crawlers.stats import LISTINGS_FETCHED, SOURCE
 from phuxanh.errors import InputError
 from phuxanh.schema import VN_TZ, Item
 
@@ -74,22 +74,13 @@ class TelegramSpider(PostSpider):
         messages = channel_page.messages
         ids = [message_item_id(m.channel, m.message_id) for m in messages]
         stored, dropped = self.known(ids)
-        cutoff = self._cutoff()
-        for message, item_id in zip(messages, ids, strict=True):
-            assert message.published_at is not None
-            if message.published_at < cutoff:
-                self._count(f"{SKIPPED}too_old")
-            elif item_id in dropped:
-                self._count(f"{SKIPPED}dropped_before/{dropped[item_id]}")
-            elif not message.text:
-                self._count(f"{SKIPPED}no_text")
-            else:
-                yield build_message_item(message, source, fetched_at, self._author_key)
+        for message in self.worth_an_item(messages, ids, dropped):
+            yield build_message_item(message, source, fetched_at, self._author_key)
         if not messages or channel_page.before is None or page >= MAX_CHANNEL_PAGES:
             return
         oldest, oldest_id = min(zip(messages, ids, strict=True), key=lambda m: m[0].message_id)
         assert oldest.published_at is not None
-        if oldest.published_at < cutoff or oldest_id in stored or oldest_id in dropped:
+        if oldest.published_at < self._cutoff() or oldest_id in stored or oldest_id in dropped:
             return  # older pages are out of the window or were read by an earlier run
         yield self._page(source, channel_page.before, page + 1)
 
