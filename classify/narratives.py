@@ -35,6 +35,7 @@ import yaml
 from classify.models.features import FeatureSettings, Vectorizer, extract_terms
 from classify.preprocess import split_sentences
 from phuxanh.errors import ConfigError
+from phuxanh.narrative_additions import read_entries
 from phuxanh.text import clean, fold
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -238,13 +239,7 @@ def with_additions(base: NarrativeSet, path: Path | None) -> NarrativeSet:
     ``path``; a missing file adds nothing. Added ids may not reuse a configured one."""
     if path is None or not path.exists():
         return base
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: unreadable ({exc})") from None
-    entries = data.get("narratives", []) if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ConfigError(f"{path}: expected a mapping with a 'narratives' list")
+    entries = read_entries(path, ConfigError)
     added = _parse_entries(entries, path, {n.id for n in base.narratives},
                            extra_fields=frozenset({"added_at", "from_item"}))
     return dataclasses.replace(base, narratives=(*base.narratives, *added),

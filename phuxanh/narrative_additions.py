@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from phuxanh.errors import InputError
+from phuxanh.errors import InputError, PhuxanhError
 from phuxanh.store.base import Store
 from phuxanh.text import clean, fold
 
@@ -61,16 +61,18 @@ def _text(value: str | None, name: str, *, required: bool = True) -> str:
     return text
 
 
-def _read(path: Path) -> list[dict[str, Any]]:
+def read_entries(path: Path, error: type[PhuxanhError] = InputError) -> list[dict[str, Any]]:
+    """The raw entries of an additions file ([] when there is none); an unreadable file
+    raises ``error`` naming it (the classifier, loading its config, raises ConfigError)."""
     if not path.exists():
         return []
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: unreadable ({exc})") from None
+        raise error(f"{path}: unreadable ({exc})") from None
     entries = data.get("narratives", []) if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise InputError(f"{path}: expected a mapping with a 'narratives' list")
+        raise error(f"{path}: expected a mapping with a 'narratives' list")
     return entries
 
 
@@ -105,7 +107,7 @@ def add_narrative(
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        entries = _read(path)
+        entries = read_entries(path)
         if any(entry.get("id") == narrative.id for entry in entries):
             raise InputError(f"this claim is already a known narrative ({narrative.id})")
         entries.append({
