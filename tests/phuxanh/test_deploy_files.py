@@ -158,6 +158,11 @@ def test_dockerfile_builds_a_non_root_image_with_the_ml_extra() -> None:
     assert "pip install --no-deps -e '.[ml]'" in text
     assert "optional-dependencies']['ml']" in text
     assert "PHUXANH_CONFIG=/app/config/production.yaml" in text
+    # The e5 encoder is rebuilt at build time, as root, before the service user takes over; the
+    # service reads it from PHUXANH_E5_DIR and never needs to write it.
+    prepare = next(i for i, line in enumerate(lines) if "classify.models.e5_engine" in line)
+    assert prepare < lines.index(f"USER {users[-1]}")
+    assert "PHUXANH_E5_DIR=/opt/phuxanh-e5" in text
     # The default model ships in the repository (nothing downloaded at run time); the image
     # copies it with the code.
     assert (REPO / "classify" / "artifacts" / "default" / "config.json").is_file()
